@@ -1,0 +1,229 @@
+<?php
+/**
+ * @license GPL-2.0-or-later
+ * @file
+ */
+
+declare( strict_types=1 );
+
+namespace MediaWiki\Extension\NativePasswordPolicy\Policy;
+
+use DomainException;
+use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
+use MediaWiki\User\UserFactory;
+use MediaWiki\User\UserIdentity;
+use NativePasswordPolicy\Engine;
+use NativePasswordPolicy\EngineException;
+use Psr\Log\LoggerInterface;
+use Status;
+use Throwable;
+
+/**
+ * Runs password policy checks in the native module and turns its verdicts into the
+ * Status objects core's PasswordPolicyChecks and UserPasswordPolicy produce.
+ *
+ * When the module cannot answer (not loaded, a file it needs is broken, an internal error),
+ * the check falls back to core's PHP implementation and the problem is logged: users are
+ * never locked out by the engine.
+ */
+class PolicyEngine {
+
+	/** @var Engine|null|false The native engine; false once building it failed */
+	private $native = null;
+
+	/**
+	 * @param array $engineConfig Configuration of the native engine (see ServiceWiring.php)
+	 * @param UserFactory $userFactory
+	 * @param LoggerInterface $logger
+	 */
+	public function __construct(
+		private readonly array $engineConfig,
+		private readonly UserFactory $userFactory,
+		private readonly LoggerInterface $logger
+	) {
+	}
+
+	/**
+	 * Runs one check, as core's PasswordPolicyChecks::check{Name}() would.
+	 *
+	 * @param string $check Check name (a key of CorePolicyChecks::METHODS)
+	 * @param mixed $policyVal The configured value
+	 * @param UserIdentity $user
+	 * @param mixed $password
+	 * @return Status
+	 */
+	public function check( string $check, $policyVal, UserIdentity $user, $password ): Status {
+		$native = $this->nativeFor( $policyVal, $password );
+		if ( $native ) {
+			try {
+				return $this->statusOf( $native->check( $check, $policyVal, $user->getName(), $password ) );
+			} catch ( EngineException $e ) {
+				$this->logFallback( $check, $e );
+			}
+		}
+		return call_user_func( CorePolicyChecks::coreCallable( $check ), $policyVal, $user, $password );
+	}
+
+	/**
+	 * Evaluates an effective policy with one call into the native module: the same result as
+	 * core's UserPasswordPolicy::checkUserPassword() for that policy, including its errors for
+	 * broken configuration. Checks the module does not implement run as PHP callables.
+	 *
+	 * @param UserIdentity $user
+	 * @param string $password
+	 * @param array $policies Effective policy: check name => value or settings array
+	 * @param callable[] $checks `$wgPasswordPolicy['checks']`
+	 * @return Status
+	 */
+	public function checkPolicies( UserIdentity $user, string $password, array $policies, array $checks ): Status {
+		$legacyUser = $this->userFactory->newFromUserIdentity( $user );
+		$entries = [];
+		$externalStatuses = [];
+		foreach ( $policies as $policy => $settings ) {
+			if ( !isset( $checks[$policy] ) ) {
+				throw new DomainException( "Invalid password policy config. No check defined for '$policy'." );
+			}
+			if ( !is_array( $settings ) ) {
+				// legacy format
+				$settings = [ 'value' => $settings ];
+			}
+			if ( !array_key_exists( 'value', $settings ) ) {
+				throw new DomainException( "Invalid password policy config. No value defined for '$policy'." );
+			}
+			$flags = [
+				'forceChange' => !empty( $settings['forceChange'] ),
+				'suggestChangeOnLogin' => !empty( $settings['suggestChangeOnLogin'] ),
+			];
+			$nativeCheck = NativePolicyChecks::nameOf( $checks[$policy] );
+			if ( $nativeCheck !== null && $this->nativeFor( $settings['value'], $password ) ) {
+				$entries[] = [ 'check' => $nativeCheck, 'value' => $settings['value'] ] + $flags;
+			} else {
+				$status = call_user_func( $checks[$policy], $settings['value'], $legacyUser, $password );
+				$externalStatuses[count( $entries )] = $status;
+				$entries[] = [ 'good' => $status->isGood(), 'ok' => $status->isOK() ] + $flags;
+			}
+		}
+
+		$native = $this->native();
+		try {
+			$verdict = $native ? $native->evaluate( $user->getName(), $password, $entries ) : null;
+		} catch ( EngineException $e ) {
+			$this->logFallback( 'policy', $e );
+			$verdict = null;
+		}
+		if ( $verdict === null ) {
+			return $this->checkPoliciesInPhp( $legacyUser, $password, $policies, $checks );
+		}
+
+		$failuresByEntry = [];
+		foreach ( $verdict['failures'] as $failure ) {
+			$failuresByEntry[$failure['entry']][] = $failure;
+		}
+		$status = Status::newGood( [] );
+		foreach ( $entries as $index => $entry ) {
+			if ( isset( $externalStatuses[$index] ) ) {
+				$status->merge( $externalStatuses[$index] );
+			} else {
+				$status->merge( $this->statusOf( $failuresByEntry[$index] ?? [] ) );
+			}
+		}
+		if ( $verdict['forceChange'] ) {
+			$status->value['forceChange'] = true;
+		} elseif ( $verdict['suggestChangeOnLogin'] ) {
+			$status->value['suggestChangeOnLogin'] = true;
+		}
+		return $status;
+	}
+
+	/**
+	 * @return string[] Problems the native engine met loading its files (empty when healthy)
+	 */
+	public function getProblems(): array {
+		$native = $this->native();
+		return $native ? $native->problems() : [ 'the native module is not loaded' ];
+	}
+
+	/**
+	 * The native engine, when it can take this value and password.
+	 * Arrays, objects and non-string passwords stay with core's checks.
+	 *
+	 * @param mixed $policyVal
+	 * @param mixed $password
+	 * @return Engine|null
+	 */
+	private function nativeFor( $policyVal, $password ): ?Engine {
+		if ( !is_string( $password ) || !( $policyVal === null || is_scalar( $policyVal ) ) ) {
+			return null;
+		}
+		return $this->native();
+	}
+
+	private function native(): ?Engine {
+		if ( $this->native === null ) {
+			$this->native = false;
+			if ( !NativeModule::isLoaded() ) {
+				$this->logger->warning(
+					'The PHP module {module} is not loaded: password policy checks run in PHP.',
+					[ 'module' => NativeModule::NAME ]
+				);
+			} else {
+				try {
+					$this->native = new Engine( json_encode( $this->engineConfig, JSON_THROW_ON_ERROR ) );
+					foreach ( $this->native->problems() as $problem ) {
+						$this->logger->error( 'Native password policy engine: {problem}', [ 'problem' => $problem ] );
+					}
+				} catch ( Throwable $e ) {
+					$this->logger->error(
+						'Native password policy engine could not start: {message}. Checks run in PHP.',
+						[ 'message' => $e->getMessage() ]
+					);
+				}
+			}
+		}
+		return $this->native ?: null;
+	}
+
+	/**
+	 * @param array[] $failures Failures as the module returns them
+	 * @return Status
+	 */
+	private function statusOf( array $failures ): Status {
+		$status = Status::newGood();
+		foreach ( $failures as $failure ) {
+			if ( $failure['fatal'] ) {
+				$status->fatal( $failure['message'], ...$failure['params'] );
+			} else {
+				$status->error( $failure['message'], ...$failure['params'] );
+			}
+		}
+		return $status;
+	}
+
+	/**
+	 * Core's evaluation, for when the native engine cannot answer.
+	 *
+	 * @param UserIdentity $user
+	 * @param string $password
+	 * @param array $policies
+	 * @param callable[] $checks
+	 * @return Status
+	 */
+	private function checkPoliciesInPhp( UserIdentity $user, string $password, array $policies, array $checks ): Status {
+		foreach ( $checks as $name => $callable ) {
+			$nativeCheck = NativePolicyChecks::nameOf( $callable );
+			if ( $nativeCheck !== null ) {
+				$checks[$name] = CorePolicyChecks::coreCallable( $nativeCheck );
+			}
+		}
+		$upp = new \UserPasswordPolicy( [ 'default' => $policies ], $checks );
+		return $upp->checkUserPasswordForGroups( $user, $password, [] );
+	}
+
+	private function logFallback( string $check, EngineException $e ): void {
+		// The message never contains the password: the module formats no input into it.
+		$this->logger->error(
+			'Native password check {check} failed, core\'s PHP check used instead: {message}',
+			[ 'check' => $check, 'message' => $e->getMessage(), 'code' => $e->getCode() ]
+		);
+	}
+}

@@ -1,0 +1,26 @@
+<?php
+/**
+ * Services of the NativePasswordPolicy extension.
+ *
+ * @license GPL-2.0-or-later
+ * @file
+ */
+
+use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
+use MediaWiki\Logger\LoggerFactory;
+use MediaWiki\MediaWikiServices;
+use Wikimedia\CommonPasswords\CommonPasswords;
+
+/** @phpcs-require-sorted-array */
+return [
+	'NativePasswordPolicy.PolicyEngine' => static function ( MediaWikiServices $services ): PolicyEngine {
+		// The same filter file core's CommonPasswords reads, so that answers are identical.
+		$commonPasswordsFile = dirname( ( new ReflectionClass( CommonPasswords::class ) )->getFileName() )
+			. '/' . ( PHP_INT_SIZE === 8 ? 'common-x64.json' : 'common-x86.json' );
+		return new PolicyEngine(
+			[ 'commonPasswordsFile' => $commonPasswordsFile ],
+			$services->getUserFactory(),
+			LoggerFactory::getInstance( 'NativePasswordPolicy' )
+		);
+	},
+];

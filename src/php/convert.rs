@@ -1,0 +1,160 @@
+//! Conversions between PHP values and core types.
+
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::flags::DataType;
+use ext_php_rs::types::{ZendHashTable, Zval};
+
+use super::exception::EngineError;
+use crate::policy::{CheckId, Failure, MessageParam, PolicyEntry, PolicyValue, Severity, Verdict};
+
+type Converted<T> = Result<T, EngineError>;
+
+fn invalid(message: impl Into<String>) -> EngineError {
+    EngineError::InvalidArgument(message.into())
+}
+
+fn table_error(error: ext_php_rs::error::Error) -> EngineError {
+    EngineError::Internal(format!("building a PHP array failed: {error}"))
+}
+
+pub(super) fn unknown_check(name: &[u8]) -> EngineError {
+    invalid(format!("unknown check '{}'", String::from_utf8_lossy(name)))
+}
+
+/// A scalar policy value; arrays and objects are refused (the PHP side keeps core's check for them).
+pub(super) fn policy_value(value: &Zval) -> Converted<PolicyValue> {
+    let value = value.dereference();
+    Ok(match value.get_type() {
+        DataType::Null | DataType::Undef => PolicyValue::Null,
+        DataType::True => PolicyValue::Bool(true),
+        DataType::False => PolicyValue::Bool(false),
+        DataType::Bool => PolicyValue::Bool(value.is_true()),
+        DataType::Long => PolicyValue::Int(value.long().unwrap_or_default()),
+        DataType::Double => PolicyValue::Float(value.double().unwrap_or_default()),
+        DataType::String => PolicyValue::Str(
+            value
+                .zend_str()
+                .map(|s| s.as_bytes().to_vec())
+                .unwrap_or_default(),
+        ),
+        other => {
+            return Err(invalid(format!(
+                "policy values must be scalars, got {other}"
+            )));
+        }
+    })
+}
+
+fn flag(table: &ZendHashTable, key: &str) -> bool {
+    table.get(key).is_some_and(|v| v.dereference().is_true())
+}
+
+/// The entries of an effective policy, plus the PHP value of each native entry (echoed back
+/// as message parameter, exactly as given).
+pub(super) fn policy_entries(
+    table: &ZendHashTable,
+) -> Converted<(Vec<PolicyEntry>, Vec<Option<Zval>>)> {
+    let mut entries = Vec::with_capacity(table.len());
+    let mut values = Vec::with_capacity(table.len());
+    for (_, entry) in table.iter() {
+        let entry = entry
+            .dereference()
+            .array()
+            .ok_or_else(|| invalid("each policy entry must be an array"))?;
+        let force_change = flag(entry, "forceChange");
+        let suggest_change_on_login = flag(entry, "suggestChangeOnLogin");
+        match entry.get("check") {
+            Some(name) => {
+                let name = name
+                    .dereference()
+                    .zend_str()
+                    .ok_or_else(|| invalid("'check' must be a string"))?
+                    .as_bytes();
+                let check = CheckId::from_name(name).ok_or_else(|| unknown_check(name))?;
+                let value = entry
+                    .get("value")
+                    .ok_or_else(|| invalid("native entry without 'value'"))?;
+                entries.push(PolicyEntry::Native {
+                    check,
+                    value: policy_value(value)?,
+                    force_change,
+                    suggest_change_on_login,
+                });
+                values.push(Some(value.dereference().shallow_clone()));
+            }
+            None => {
+                entries.push(PolicyEntry::External {
+                    good: flag(entry, "good"),
+                    ok: flag(entry, "ok"),
+                    force_change,
+                    suggest_change_on_login,
+                });
+                values.push(None);
+            }
+        }
+    }
+    Ok((entries, values))
+}
+
+fn failure_table(
+    entry: Option<usize>,
+    failure: &Failure,
+    value: Option<&Zval>,
+) -> Converted<ZBox<ZendHashTable>> {
+    let mut table = ZendHashTable::new();
+    if let Some(entry) = entry {
+        table.insert("entry", entry as i64).map_err(table_error)?;
+    }
+    table
+        .insert("message", failure.message)
+        .map_err(table_error)?;
+    let mut params = ZendHashTable::new();
+    for param in &failure.params {
+        match param {
+            MessageParam::PolicyValue => {
+                let value = value.map(Zval::shallow_clone).unwrap_or_default();
+                params.push(value).map_err(table_error)?;
+            }
+        }
+    }
+    table.insert("params", params).map_err(table_error)?;
+    table
+        .insert("fatal", failure.severity == Severity::Fatal)
+        .map_err(table_error)?;
+    Ok(table)
+}
+
+/// A list of failures of one check, whose configured value is `value`.
+pub(super) fn failure_list<'a>(
+    failures: impl Iterator<Item = (Option<usize>, &'a Failure)>,
+    value: &Zval,
+) -> Converted<ZBox<ZendHashTable>> {
+    let mut list = ZendHashTable::new();
+    for (entry, failure) in failures {
+        list.push(failure_table(entry, failure, Some(value.dereference()))?)
+            .map_err(table_error)?;
+    }
+    Ok(list)
+}
+
+pub(super) fn verdict(
+    verdict: &Verdict,
+    values: &[Option<Zval>],
+) -> Converted<ZBox<ZendHashTable>> {
+    let mut failures = ZendHashTable::new();
+    for (index, failure) in &verdict.failures {
+        let value = values.get(*index).and_then(Option::as_ref);
+        failures
+            .push(failure_table(Some(*index), failure, value)?)
+            .map_err(table_error)?;
+    }
+    let mut table = ZendHashTable::new();
+    table.insert("failures", failures).map_err(table_error)?;
+    table
+        .insert("forceChange", verdict.force_change)
+        .map_err(table_error)?;
+    table
+        .insert("suggestChangeOnLogin", verdict.suggest_change_on_login)
+        .map_err(table_error)?;
+    Ok(table)
+}

@@ -1,0 +1,137 @@
+//! The PHP binding: the only module that knows ext-php-rs.
+//!
+//! Each exported method converts PHP values to core types, calls one core function inside
+//! [`guard`] (so no panic reaches PHP) and converts the result back. Strings arrive as bytes:
+//! invalid UTF-8 is data, never an error.
+
+mod convert;
+mod exception;
+
+use ext_php_rs::binary_slice::BinarySlice;
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::{ZendHashTable, Zval};
+use ext_php_rs::zend::ModuleEntry;
+use ext_php_rs::{info_table_end, info_table_row, info_table_start};
+
+use crate::engine::{Engine, EngineConfig};
+use crate::policy::{CheckId, Subject};
+
+use exception::{EngineError, guard};
+
+/// A configured password policy engine. Build one per request from the extension's
+/// configuration; files it names are loaded once per process.
+#[php_class]
+#[php(name = "NativePasswordPolicy\\Engine")]
+pub struct PhpEngine {
+    engine: Engine,
+}
+
+#[php_impl]
+impl PhpEngine {
+    /// Builds an engine from its JSON configuration.
+    ///
+    /// @param string $configJson The configuration, a JSON object with camelCase keys.
+    /// @throws \NativePasswordPolicy\EngineException CODE_CONFIG when the configuration is invalid.
+    pub fn __construct(config_json: BinarySlice<u8>) -> PhpResult<Self> {
+        guard(|| {
+            let config = EngineConfig::from_json(&config_json).map_err(EngineError::Config)?;
+            Ok(PhpEngine {
+                engine: Engine::new(&config),
+            })
+        })
+    }
+
+    /// Runs one check of `$wgPasswordPolicy['checks']`.
+    ///
+    /// @param string $check The check's name, e.g. "MinimalPasswordLength".
+    /// @param mixed $value The check's configured value (null, bool, int, float or string).
+    /// @param string $username The user name.
+    /// @param string $password The password (bytes).
+    /// @return array List of failures: each ['message' => string, 'params' => array, 'fatal' => bool].
+    /// @throws \NativePasswordPolicy\EngineException CODE_UNAVAILABLE when a file the check needs is not loaded.
+    pub fn check(
+        &self,
+        check: BinarySlice<u8>,
+        value: &Zval,
+        username: BinarySlice<u8>,
+        password: BinarySlice<u8>,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        guard(|| {
+            let check = CheckId::from_name(&check).ok_or_else(|| convert::unknown_check(&check))?;
+            let policy_value = convert::policy_value(value)?;
+            let subject = Subject {
+                username: &username,
+            };
+            let failures = self
+                .engine
+                .check(check, &policy_value, &subject, &password)
+                .map_err(EngineError::Unavailable)?;
+            convert::failure_list(failures.iter().map(|f| (None, f)), value)
+        })
+    }
+
+    /// Evaluates a user's whole effective policy in one call.
+    ///
+    /// @param string $username The user name.
+    /// @param string $password The password (bytes).
+    /// @param array $entries The effective policy, in order: native entries
+    ///   ['check' => string, 'value' => mixed, 'forceChange' => bool, 'suggestChangeOnLogin' => bool]
+    ///   and entries already evaluated in PHP ['good' => bool, 'ok' => bool, 'forceChange' => bool,
+    ///   'suggestChangeOnLogin' => bool].
+    /// @return array ['failures' => list of ['entry' => int, 'message' => string, 'params' => array,
+    ///   'fatal' => bool], 'forceChange' => bool, 'suggestChangeOnLogin' => bool].
+    pub fn evaluate(
+        &self,
+        username: BinarySlice<u8>,
+        password: BinarySlice<u8>,
+        entries: &ZendHashTable,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        guard(|| {
+            let (entries, values) = convert::policy_entries(entries)?;
+            let subject = Subject {
+                username: &username,
+            };
+            let verdict = self
+                .engine
+                .evaluate(&entries, &subject, &password)
+                .map_err(EngineError::Unavailable)?;
+            convert::verdict(&verdict, &values)
+        })
+    }
+
+    /// Problems met while loading the files the configuration names (empty when all is well).
+    ///
+    /// @return string[] One line per problem, naming the file.
+    pub fn problems(&self) -> Vec<String> {
+        self.engine
+            .problems()
+            .iter()
+            .map(|e| e.to_string())
+            .collect()
+    }
+}
+
+/// The `php --ri native_password_policy` / phpinfo() section.
+extern "C" fn module_info(_module: *mut ModuleEntry) {
+    info_table_start!();
+    info_table_row!("native_password_policy support", "enabled");
+    info_table_row!("version", env!("CARGO_PKG_VERSION"));
+    info_table_end!();
+}
+
+/// Module startup: registers the exception class and silences the default panic output
+/// (panics are reported through exceptions, and a panic message must never reach a log).
+extern "C" fn module_startup(_type: i32, _module_number: i32) -> i32 {
+    std::panic::set_hook(Box::new(|_| {}));
+    exception::register_class()
+}
+
+/// The module entry point PHP loads.
+#[php_module]
+pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
+    module
+        .startup_function(module_startup)
+        .class::<PhpEngine>()
+        .info_function(module_info)
+}

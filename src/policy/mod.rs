@@ -1,0 +1,383 @@
+//! Password policy checks and the evaluation of a whole merged policy.
+//!
+//! A failed check is data, not an error: [`evaluate`] returns a [`Verdict`] listing the
+//! failures in policy order, with the message key and severity MediaWiki core would report.
+
+mod core_checks;
+mod value;
+
+pub use value::PolicyValue;
+
+use crate::lists::CommonPasswords;
+
+use std::fmt;
+
+/// The account a password is checked for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Subject<'a> {
+    /// The user name, as MediaWiki stores it (bytes, normally UTF-8).
+    pub username: &'a [u8],
+}
+
+/// A check this engine implements, named as in `$wgPasswordPolicy['checks']`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckId {
+    /// Byte length below the value: error.
+    MinimalPasswordLength,
+    /// Byte length below the value: fatal (the user cannot log in).
+    MinimumPasswordLengthToLogin,
+    /// Byte length above the value: fatal.
+    MaximalPasswordLength,
+    /// The password is an ASCII-case-insensitive substring of the user name.
+    PasswordCannotBeSubstringInUsername,
+    /// One of the default credentials MediaWiki once shipped.
+    PasswordCannotMatchDefaults,
+    /// In MediaWiki's common-password Bloom filter.
+    PasswordNotInCommonList,
+}
+
+impl CheckId {
+    /// Every check, in the order of core's `checks` map.
+    pub const ALL: [CheckId; 6] = [
+        CheckId::MinimalPasswordLength,
+        CheckId::MinimumPasswordLengthToLogin,
+        CheckId::PasswordCannotBeSubstringInUsername,
+        CheckId::PasswordCannotMatchDefaults,
+        CheckId::MaximalPasswordLength,
+        CheckId::PasswordNotInCommonList,
+    ];
+
+    /// The name used as key in `$wgPasswordPolicy['checks']`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CheckId::MinimalPasswordLength => "MinimalPasswordLength",
+            CheckId::MinimumPasswordLengthToLogin => "MinimumPasswordLengthToLogin",
+            CheckId::MaximalPasswordLength => "MaximalPasswordLength",
+            CheckId::PasswordCannotBeSubstringInUsername => "PasswordCannotBeSubstringInUsername",
+            CheckId::PasswordCannotMatchDefaults => "PasswordCannotMatchDefaults",
+            CheckId::PasswordNotInCommonList => "PasswordNotInCommonList",
+        }
+    }
+
+    /// Looks a check up by its policy name (case-sensitive, as PHP array keys are).
+    pub fn from_name(name: &[u8]) -> Option<CheckId> {
+        Self::ALL
+            .into_iter()
+            .find(|id| id.name().as_bytes() == name)
+    }
+}
+
+impl fmt::Display for CheckId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Whether a failure only blocks setting the password or also blocks logging in with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// `StatusValue::error()`: the password cannot be set, but login still works.
+    Error,
+    /// `StatusValue::fatal()`: login with this password is refused.
+    Fatal,
+}
+
+/// A parameter of a failure message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MessageParam {
+    /// The configured value of the check, passed back exactly as the caller gave it.
+    PolicyValue,
+}
+
+/// One failed check, as one message of a MediaWiki `StatusValue`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// Message key, e.g. `passwordtooshort`.
+    pub message: &'static str,
+    /// Message parameters.
+    pub params: Vec<MessageParam>,
+    /// Error or fatal.
+    pub severity: Severity,
+}
+
+impl Failure {
+    fn new(message: &'static str, severity: Severity) -> Self {
+        Failure {
+            message,
+            params: Vec::new(),
+            severity,
+        }
+    }
+
+    fn with_policy_value(message: &'static str, severity: Severity) -> Self {
+        Failure {
+            message,
+            params: vec![MessageParam::PolicyValue],
+            severity,
+        }
+    }
+}
+
+/// What the checks consult besides the password: loaded lists and files.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Resources<'a> {
+    /// MediaWiki's common-password filter, when it could be loaded.
+    pub common_passwords: Option<&'a CommonPasswords>,
+}
+
+/// Why a check could not run. Callers fall back to MediaWiki's own implementation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unavailable {
+    /// The check needs a resource that is not loaded.
+    MissingResource(&'static str),
+}
+
+impl fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unavailable::MissingResource(what) => write!(f, "{what} is not loaded"),
+        }
+    }
+}
+
+/// Runs one check. Returns its failures (usually none or one) in the order core reports them.
+pub fn run_check(
+    check: CheckId,
+    value: &PolicyValue,
+    subject: &Subject<'_>,
+    password: &[u8],
+    resources: &Resources<'_>,
+) -> Result<Vec<Failure>, Unavailable> {
+    core_checks::run(check, value, subject, password, resources)
+}
+
+/// One entry of a user's effective (merged) policy.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PolicyEntry {
+    /// A check this engine runs.
+    Native {
+        /// Which check.
+        check: CheckId,
+        /// Its configured value.
+        value: PolicyValue,
+        /// `forceChange` was set for this entry.
+        force_change: bool,
+        /// `suggestChangeOnLogin` was set for this entry.
+        suggest_change_on_login: bool,
+    },
+    /// A check the caller already ran (a PHP callable this engine does not know).
+    External {
+        /// Its status was good (no messages at all).
+        good: bool,
+        /// Its status was OK (no fatal).
+        ok: bool,
+        /// `forceChange` was set for this entry.
+        force_change: bool,
+        /// `suggestChangeOnLogin` was set for this entry.
+        suggest_change_on_login: bool,
+    },
+}
+
+/// The outcome of a whole policy, as `UserPasswordPolicy::checkPolicies` computes it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Verdict {
+    /// Failures of native entries, each with the index of its entry, in policy order.
+    pub failures: Vec<(usize, Failure)>,
+    /// The password must be changed at login (only when no failure is fatal).
+    pub force_change: bool,
+    /// A change is suggested at login (only when no failure is fatal and none forces it).
+    pub suggest_change_on_login: bool,
+}
+
+impl Verdict {
+    /// True when any failure, native or external, blocks login.
+    fn has_fatal(&self, external_not_ok: bool) -> bool {
+        external_not_ok
+            || self
+                .failures
+                .iter()
+                .any(|(_, f)| f.severity == Severity::Fatal)
+    }
+}
+
+/// Evaluates every entry of an effective policy in one pass, with core's rules for
+/// `forceChange` and `suggestChangeOnLogin`.
+pub fn evaluate(
+    entries: &[PolicyEntry],
+    subject: &Subject<'_>,
+    password: &[u8],
+    resources: &Resources<'_>,
+) -> Result<Verdict, Unavailable> {
+    let mut verdict = Verdict::default();
+    let mut force_change = false;
+    let mut suggest_change = false;
+    let mut external_not_ok = false;
+    for (index, entry) in entries.iter().enumerate() {
+        let (passed, force, suggest) = match entry {
+            PolicyEntry::Native {
+                check,
+                value,
+                force_change,
+                suggest_change_on_login,
+            } => {
+                let failures = run_check(*check, value, subject, password, resources)?;
+                let passed = failures.is_empty();
+                verdict
+                    .failures
+                    .extend(failures.into_iter().map(|f| (index, f)));
+                (passed, *force_change, *suggest_change_on_login)
+            }
+            PolicyEntry::External {
+                good,
+                ok,
+                force_change,
+                suggest_change_on_login,
+            } => {
+                external_not_ok |= !ok;
+                (*good, *force_change, *suggest_change_on_login)
+            }
+        };
+        if !passed {
+            force_change |= force;
+            suggest_change |= suggest;
+        }
+    }
+    if !verdict.has_fatal(external_not_ok) {
+        verdict.force_change = force_change;
+        verdict.suggest_change_on_login = !force_change && suggest_change;
+    }
+    Ok(verdict)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn native(check: CheckId, value: PolicyValue, force: bool, suggest: bool) -> PolicyEntry {
+        PolicyEntry::Native {
+            check,
+            value,
+            force_change: force,
+            suggest_change_on_login: suggest,
+        }
+    }
+
+    fn run(entries: &[PolicyEntry], password: &[u8]) -> Verdict {
+        let subject = Subject {
+            username: b"Example",
+        };
+        evaluate(entries, &subject, password, &Resources::default()).unwrap()
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for id in CheckId::ALL {
+            assert_eq!(CheckId::from_name(id.name().as_bytes()), Some(id));
+        }
+        assert_eq!(CheckId::from_name(b"minimalpasswordlength"), None);
+    }
+
+    #[test]
+    fn suggest_change_only_for_failed_entries() {
+        let entries = [
+            native(
+                CheckId::MinimalPasswordLength,
+                PolicyValue::Int(1),
+                false,
+                true,
+            ),
+            native(
+                CheckId::MaximalPasswordLength,
+                PolicyValue::Int(4096),
+                false,
+                false,
+            ),
+        ];
+        assert_eq!(run(&entries, b"long enough"), Verdict::default());
+        let verdict = run(
+            &[native(
+                CheckId::MinimalPasswordLength,
+                PolicyValue::Int(20),
+                false,
+                true,
+            )],
+            b"short",
+        );
+        assert!(verdict.suggest_change_on_login);
+        assert!(!verdict.force_change);
+    }
+
+    #[test]
+    fn force_change_wins_over_suggest() {
+        let entries = [
+            native(
+                CheckId::MinimalPasswordLength,
+                PolicyValue::Int(20),
+                false,
+                true,
+            ),
+            native(
+                CheckId::PasswordCannotMatchDefaults,
+                PolicyValue::Bool(true),
+                true,
+                false,
+            ),
+        ];
+        let verdict = run(&entries, b"ExamplePassword");
+        assert!(verdict.force_change);
+        assert!(!verdict.suggest_change_on_login);
+        assert_eq!(verdict.failures.len(), 2);
+        assert_eq!(verdict.failures[1].0, 1);
+    }
+
+    #[test]
+    fn fatal_failure_drops_flags() {
+        let entries = [
+            native(
+                CheckId::MinimalPasswordLength,
+                PolicyValue::Int(20),
+                true,
+                true,
+            ),
+            native(
+                CheckId::MinimumPasswordLengthToLogin,
+                PolicyValue::Int(10),
+                false,
+                false,
+            ),
+        ];
+        let verdict = run(&entries, b"short");
+        assert!(!verdict.force_change && !verdict.suggest_change_on_login);
+        assert_eq!(verdict.failures[1].1.severity, Severity::Fatal);
+    }
+
+    #[test]
+    fn external_entries_take_part_in_flags() {
+        let external = |good, ok| PolicyEntry::External {
+            good,
+            ok,
+            force_change: true,
+            suggest_change_on_login: false,
+        };
+        assert!(run(&[external(false, true)], b"x").force_change);
+        assert!(!run(&[external(false, false)], b"x").force_change);
+        assert!(!run(&[external(true, true)], b"x").force_change);
+    }
+
+    #[test]
+    fn common_list_without_filter_is_unavailable() {
+        let entries = [native(
+            CheckId::PasswordNotInCommonList,
+            PolicyValue::Bool(true),
+            false,
+            false,
+        )];
+        let subject = Subject { username: b"A" };
+        assert_eq!(
+            evaluate(&entries, &subject, b"password", &Resources::default()),
+            Err(Unavailable::MissingResource("the common-password filter"))
+        );
+    }
+}

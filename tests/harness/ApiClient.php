@@ -1,0 +1,129 @@
+<?php
+/**
+ * @license GPL-2.0-or-later
+ * @file
+ */
+
+declare( strict_types=1 );
+
+namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Harness;
+
+use RuntimeException;
+
+/**
+ * An HTTP client of a wiki's api.php with its own cookie jar (one session).
+ */
+final class ApiClient {
+
+	/** @var array<string,string> Cookies of this session */
+	private array $cookies = [];
+
+	public function __construct( private readonly string $apiUrl ) {
+	}
+
+	/**
+	 * POSTs to api.php and decodes the JSON answer.
+	 *
+	 * @param array<string,string|int> $params Body parameters (format=json is added when absent)
+	 * @param array<string,string|int> $query Query-string parameters
+	 * @return array Decoded answer
+	 */
+	public function post( array $params, array $query = [] ): array {
+		return $this->decode( $this->request( 'POST', $params + [ 'format' => 'json' ], $query ) );
+	}
+
+	/**
+	 * GETs api.php and decodes the JSON answer.
+	 *
+	 * @param array<string,string|int> $query
+	 * @return array
+	 */
+	public function get( array $query ): array {
+		return $this->decode( $this->request( 'GET', [], $query + [ 'format' => 'json' ] ) );
+	}
+
+	/**
+	 * A token of this session (csrf, login, createaccount...).
+	 */
+	public function token( string $type = 'csrf' ): string {
+		$answer = $this->get( [ 'action' => 'query', 'meta' => 'tokens', 'type' => $type ] );
+		return $answer['query']['tokens'][$type . 'token'];
+	}
+
+	/**
+	 * Logs in through action=clientlogin and returns the answer.
+	 */
+	public function clientLogin( string $user, string $password ): array {
+		return $this->post( [
+			'action' => 'clientlogin',
+			'username' => $user,
+			'password' => $password,
+			'loginreturnurl' => 'http://127.0.0.1/',
+			'logintoken' => $this->token( 'login' ),
+		] );
+	}
+
+	/**
+	 * Sends a request and returns status, headers and raw body.
+	 *
+	 * @param string $method GET or POST
+	 * @param array $body Body parameters (POST)
+	 * @param array $query Query-string parameters
+	 * @return array{status:int,headers:array<string,string>,body:string,seconds:float}
+	 */
+	public function request( string $method, array $body = [], array $query = [] ): array {
+		$url = $this->apiUrl . ( $query ? '?' . http_build_query( $query ) : '' );
+		$curl = curl_init( $url );
+		$headers = [];
+		curl_setopt_array( $curl, [
+			CURLOPT_RETURNTRANSFER => true,
+			CURLOPT_TIMEOUT => 60,
+			CURLOPT_HEADERFUNCTION => function ( $curl, string $line ) use ( &$headers ) {
+				$this->takeCookie( $line );
+				if ( str_contains( $line, ':' ) ) {
+					[ $name, $value ] = explode( ':', $line, 2 );
+					$headers[strtolower( trim( $name ) )] = trim( $value );
+				}
+				return strlen( $line );
+			},
+		] );
+		if ( $this->cookies ) {
+			$pairs = [];
+			foreach ( $this->cookies as $name => $value ) {
+				$pairs[] = "$name=$value";
+			}
+			curl_setopt( $curl, CURLOPT_COOKIE, implode( '; ', $pairs ) );
+		}
+		if ( $method === 'POST' ) {
+			curl_setopt( $curl, CURLOPT_POST, true );
+			curl_setopt( $curl, CURLOPT_POSTFIELDS, http_build_query( $body ) );
+		}
+		$start = hrtime( true );
+		$raw = curl_exec( $curl );
+		$seconds = ( hrtime( true ) - $start ) / 1e9;
+		if ( $raw === false ) {
+			throw new RuntimeException( "$method $url failed: " . curl_error( $curl ) );
+		}
+		$status = curl_getinfo( $curl, CURLINFO_RESPONSE_CODE );
+		curl_close( $curl );
+		return [ 'status' => $status, 'headers' => $headers, 'body' => $raw, 'seconds' => $seconds ];
+	}
+
+	private function takeCookie( string $headerLine ): void {
+		if ( preg_match( '/^Set-Cookie:\s*([^=;\s]+)=([^;]*)/i', $headerLine, $match ) ) {
+			if ( $match[2] === '' || $match[2] === 'deleted' ) {
+				unset( $this->cookies[$match[1]] );
+			} else {
+				$this->cookies[$match[1]] = $match[2];
+			}
+		}
+	}
+
+	private function decode( array $response ): array {
+		$answer = json_decode( $response['body'], true );
+		if ( !is_array( $answer ) ) {
+			throw new RuntimeException( "Not a JSON answer (HTTP {$response['status']}): " . substr( $response['body'], 0, 2000 ) );
+		}
+		return $answer;
+	}
+}

@@ -1,0 +1,406 @@
+<?php
+/**
+ * @license GPL-2.0-or-later
+ * @file
+ */
+
+declare( strict_types=1 );
+
+namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Harness;
+
+use RuntimeException;
+
+/**
+ * A throwaway MediaWiki 1.39 on SQLite, served over HTTP on 127.0.0.1, with an SMTP sink
+ * that keeps its mail. Installed from Debian's `mediawiki` package in about a second,
+ * with or without the extension, and torn down by PID.
+ *
+ * State lives in one directory: LocalSettings.php, the database, logs, caught mail and a
+ * `harness.json` describing the running processes, so another process (the CLI in wiki.php)
+ * can find and stop the wiki.
+ */
+final class ThrowawayWiki {
+
+	public const CORE = '/usr/share/mediawiki';
+	public const ADMIN_USER = 'Admin';
+	public const ADMIN_PASSWORD = 'Throwaway-Admin-Pass-2026';
+	private const PYTHON = '/usr/bin/python3';
+
+	/** @var array<string,mixed> */
+	private array $state;
+
+	private function __construct( array $state ) {
+		$this->state = $state;
+	}
+
+	/**
+	 * Installs and starts a wiki.
+	 *
+	 * @param array $options
+	 *   - dir (string): directory to use (created; default: a new temporary directory)
+	 *   - port (int): HTTP port (default: a free one)
+	 *   - extension (bool): load NativePasswordPolicy and its module (default true)
+	 *   - module (string): path of the module (default: target/release of this checkout)
+	 *   - settings (string): PHP code appended to LocalSettings.php
+	 *   - workers (int): PHP_CLI_SERVER_WORKERS for the built-in server (default 2)
+	 *   - echoMail (bool): the SMTP sink prints each mail to its log (default false)
+	 *   - sitename (string): default "TestWiki"
+	 * @return self
+	 */
+	public static function start( array $options = [] ): self {
+		$repo = dirname( __DIR__, 2 );
+		$dir = $options['dir'] ?? self::makeTempDir();
+		foreach ( [ '', '/logs', '/mail', '/cache', '/images', '/tmp' ] as $sub ) {
+			if ( !is_dir( $dir . $sub ) && !mkdir( $dir . $sub, 0777, true ) ) {
+				throw new RuntimeException( "Cannot create $dir$sub" );
+			}
+		}
+		$dir = realpath( $dir );
+		$port = $options['port'] ?? self::freePort();
+		$smtpPort = self::freePort();
+		$withExtension = $options['extension'] ?? true;
+		$module = $options['module'] ?? getenv( 'NPP_MODULE' ) ?: "$repo/target/release/libnative_password_policy.so";
+		if ( $withExtension && !is_file( $module ) ) {
+			throw new RuntimeException( "The module $module is not built: run cargo build --release" );
+		}
+		$state = [
+			'dir' => $dir,
+			'port' => $port,
+			'url' => "http://127.0.0.1:$port",
+			'smtpPort' => $smtpPort,
+			'extension' => $withExtension,
+			'module' => $withExtension ? $module : null,
+			'repo' => $repo,
+			'pids' => [],
+		];
+		$wiki = new self( $state );
+		$wiki->install( $options['sitename'] ?? 'TestWiki', $options['settings'] ?? '' );
+		$wiki->startSmtpSink( (bool)( $options['echoMail'] ?? false ) );
+		$wiki->startServer( (int)( $options['workers'] ?? 2 ) );
+		$wiki->saveState();
+		return $wiki;
+	}
+
+	/**
+	 * The wiki described by DIR/harness.json (started by another process).
+	 */
+	public static function attach( string $dir ): self {
+		$json = @file_get_contents( "$dir/harness.json" );
+		if ( $json === false ) {
+			throw new RuntimeException( "No throwaway wiki in $dir" );
+		}
+		return new self( json_decode( $json, true, 16, JSON_THROW_ON_ERROR ) );
+	}
+
+	public function dir(): string {
+		return $this->state['dir'];
+	}
+
+	public function url(): string {
+		return $this->state['url'];
+	}
+
+	public function apiUrl(): string {
+		return $this->state['url'] . '/api.php';
+	}
+
+	public function smtpPort(): int {
+		return $this->state['smtpPort'];
+	}
+
+	public function hasExtension(): bool {
+		return $this->state['extension'];
+	}
+
+	/** @return array<string,mixed> What the CLI prints about this wiki. */
+	public function describe(): array {
+		return $this->state + [
+			'api' => $this->apiUrl(),
+			'admin' => [ 'user' => self::ADMIN_USER, 'password' => self::ADMIN_PASSWORD ],
+			'mailDir' => $this->dir() . '/mail',
+		];
+	}
+
+	/** A new API client with its own cookies (its own session). */
+	public function client(): ApiClient {
+		return new ApiClient( $this->apiUrl() );
+	}
+
+	/**
+	 * Stops every process of this wiki (by process group) and, unless $keepFiles, removes its directory.
+	 */
+	public function stop( bool $keepFiles = false ): void {
+		foreach ( $this->state['pids'] as $pid ) {
+			self::killGroup( (int)$pid );
+		}
+		$this->state['pids'] = [];
+		if ( $keepFiles ) {
+			$this->saveState();
+		} else {
+			self::removeTree( $this->dir() );
+		}
+	}
+
+	/**
+	 * Runs a PHP command line against this wiki (MW_CONFIG_FILE set, the module loaded when the
+	 * wiki has the extension).
+	 *
+	 * @param string[] $args Arguments after `php`, e.g. a maintenance script and its options
+	 * @param string|null $stdin
+	 * @return array{0:int,1:string,2:string} Exit code, stdout, stderr
+	 */
+	public function php( array $args, ?string $stdin = null ): array {
+		$command = array_merge( [ PHP_BINARY ], $this->phpOptions(), $args );
+		return self::run( $command, $this->phpEnvironment(), $stdin );
+	}
+
+	/**
+	 * Runs a maintenance script of core (name relative to maintenance/) or of this checkout
+	 * (absolute path, through runScript.php), failing loudly on a non-zero exit.
+	 *
+	 * @param string $script
+	 * @param string[] $args
+	 * @param string|null $stdin
+	 * @return string stdout
+	 */
+	public function maintenance( string $script, array $args = [], ?string $stdin = null ): string {
+		$path = str_starts_with( $script, '/' )
+			? [ self::CORE . '/maintenance/runScript.php', $script ]
+			: [ self::CORE . "/maintenance/$script" ];
+		[ $code, $out, $err ] = $this->php( array_merge( $path, $args ), $stdin );
+		if ( $code !== 0 ) {
+			throw new RuntimeException( "$script failed ($code): $out $err" );
+		}
+		return $out;
+	}
+
+	/**
+	 * Creates accounts through MediaWiki (AuthManager), optionally with a confirmed address and groups.
+	 *
+	 * @param array[] $users Each: name, password, email (optional, confirmed), groups (optional)
+	 */
+	public function createUsers( array $users ): void {
+		$this->maintenance( __DIR__ . '/CreateTestUsers.php', [], json_encode( $users, JSON_THROW_ON_ERROR ) );
+	}
+
+	/**
+	 * Mail caught so far, oldest first.
+	 *
+	 * @return CaughtMail[]
+	 */
+	public function mails(): array {
+		$files = glob( $this->dir() . '/mail/*.eml' ) ?: [];
+		sort( $files );
+		return array_map( static fn ( $file ) => CaughtMail::fromFile( $file ), $files );
+	}
+
+	/**
+	 * Waits until at least $count mails have arrived.
+	 *
+	 * @return CaughtMail[]
+	 */
+	public function waitForMails( int $count, float $timeoutSeconds = 10.0 ): array {
+		$deadline = microtime( true ) + $timeoutSeconds;
+		do {
+			$mails = $this->mails();
+			if ( count( $mails ) >= $count ) {
+				return $mails;
+			}
+			usleep( 50_000 );
+		} while ( microtime( true ) < $deadline );
+		throw new RuntimeException( "Expected $count mails, got " . count( $mails ) . " within {$timeoutSeconds}s" );
+	}
+
+	public function clearMails(): void {
+		array_map( 'unlink', glob( $this->dir() . '/mail/*.eml' ) ?: [] );
+	}
+
+	/** Contents of a log file of the wiki (logs/NAME), empty when absent. */
+	public function log( string $name ): string {
+		return (string)@file_get_contents( $this->dir() . "/logs/$name" );
+	}
+
+	/** @return string[] */
+	private function phpOptions(): array {
+		$options = [ '-d', 'display_errors=stderr', '-d', 'error_reporting=E_ALL' ];
+		if ( $this->state['module'] ) {
+			$options[] = '-d';
+			$options[] = 'extension=' . $this->state['module'];
+		}
+		return $options;
+	}
+
+	/** @return array<string,string> */
+	private function phpEnvironment(): array {
+		return [
+			'MW_CONFIG_FILE' => $this->dir() . '/LocalSettings.php',
+			'PATH' => getenv( 'PATH' ) ?: '/usr/bin:/bin',
+			'HOME' => $this->dir(),
+		];
+	}
+
+	private function install( string $sitename, string $extraSettings ): void {
+		$dir = $this->dir();
+		// MW_CONFIG_FILE must not be set for the installer, or it looks for an existing wiki.
+		[ $code, $out, $err ] = self::run( [
+			PHP_BINARY, self::CORE . '/maintenance/install.php',
+			'--dbtype', 'sqlite', '--dbpath', "$dir/db", '--dbname', 'wiki',
+			'--server', $this->url(), '--scriptpath', '',
+			'--pass', self::ADMIN_PASSWORD, '--confpath', $dir,
+			'--lang', 'en', $sitename, self::ADMIN_USER,
+		], [ 'PATH' => getenv( 'PATH' ) ?: '/usr/bin:/bin', 'HOME' => $dir ] );
+		if ( $code !== 0 ) {
+			throw new RuntimeException( "install.php failed ($code): $out $err" );
+		}
+		$settings = [
+			'',
+			'# Added by tests/harness/ThrowawayWiki.php',
+			// Debian's PlatformSettings.php points these at /var; keep everything in this directory.
+			'$wgCacheDirectory = ' . var_export( "$dir/cache", true ) . ';',
+			'$wgUploadDirectory = ' . var_export( "$dir/images", true ) . ';',
+			'$wgTmpDirectory = ' . var_export( "$dir/tmp", true ) . ';',
+			'$wgDBerrorLog = ' . var_export( "$dir/logs/dberror.log", true ) . ';',
+			'$wgDebugLogGroups = [',
+			"\t'exception' => " . var_export( "$dir/logs/exception.log", true ) . ',',
+			"\t'error' => " . var_export( "$dir/logs/error.log", true ) . ',',
+			"\t'fatal' => " . var_export( "$dir/logs/fatal.log", true ) . ',',
+			"\t'NativePasswordPolicy' => " . var_export( "$dir/logs/nativepasswordpolicy.log", true ) . ',',
+			'];',
+			'$wgShowExceptionDetails = true;',
+			'$wgEnableEmail = true;',
+			'$wgEnableUserEmail = true;',
+			'$wgEmailAuthentication = true;',
+			'$wgPasswordSender = "wiki@localhost";',
+			'$wgSMTP = [ "host" => "127.0.0.1", "port" => ' . $this->smtpPort()
+				. ', "IDHost" => "localhost", "localhost" => "localhost", "auth" => false ];',
+		];
+		if ( $this->hasExtension() ) {
+			$settings[] = 'wfLoadExtension( "NativePasswordPolicy", '
+				. var_export( $this->state['repo'] . '/extension.json', true ) . ' );';
+		}
+		$settings[] = $extraSettings;
+		file_put_contents( "$dir/LocalSettings.php", implode( "\n", $settings ) . "\n", FILE_APPEND );
+	}
+
+	private function startSmtpSink( bool $echo ): void {
+		$command = [ self::PYTHON, __DIR__ . '/smtp_sink.py', '--port', (string)$this->smtpPort(),
+			'--maildir', $this->dir() . '/mail' ];
+		if ( $echo ) {
+			$command[] = '--echo';
+		}
+		$this->state['pids']['smtp'] = self::spawn( $command, [], $this->dir() . '/logs/smtp.log' );
+		self::waitForPort( $this->smtpPort(), $this->dir() . '/logs/smtp.log' );
+	}
+
+	private function startServer( int $workers ): void {
+		$command = array_merge(
+			[ PHP_BINARY ],
+			$this->phpOptions(),
+			[ '-S', '127.0.0.1:' . $this->state['port'], '-t', self::CORE ]
+		);
+		$environment = $this->phpEnvironment();
+		if ( $workers > 1 ) {
+			$environment['PHP_CLI_SERVER_WORKERS'] = (string)$workers;
+		}
+		$this->state['pids']['http'] = self::spawn( $command, $environment, $this->dir() . '/logs/server.log' );
+		self::waitForPort( $this->state['port'], $this->dir() . '/logs/server.log' );
+	}
+
+	private function saveState(): void {
+		file_put_contents( $this->dir() . '/harness.json', json_encode( $this->state, JSON_PRETTY_PRINT ) );
+	}
+
+	/**
+	 * Starts a command in its own session (so its whole process group can be stopped), detached
+	 * from this process, with output to $log.
+	 */
+	private static function spawn( array $command, array $environment, string $log ): int {
+		$env = '';
+		foreach ( $environment as $name => $value ) {
+			$env .= $name . '=' . escapeshellarg( $value ) . ' ';
+		}
+		$shell = 'env ' . $env . 'setsid ' . implode( ' ', array_map( 'escapeshellarg', $command ) )
+			. ' >>' . escapeshellarg( $log ) . ' 2>&1 </dev/null & echo $!';
+		$pid = (int)trim( (string)shell_exec( $shell ) );
+		if ( $pid <= 0 ) {
+			throw new RuntimeException( 'Could not start ' . $command[0] );
+		}
+		return $pid;
+	}
+
+	private static function killGroup( int $pid ): void {
+		if ( $pid <= 0 || !posix_kill( $pid, 0 ) ) {
+			return;
+		}
+		posix_kill( -$pid, SIGTERM );
+		for ( $i = 0; $i < 50 && posix_kill( $pid, 0 ); $i++ ) {
+			usleep( 100_000 );
+			// Reap it if it is our child, so it does not linger as a zombie.
+			pcntl_waitpid( $pid, $status, WNOHANG );
+		}
+		if ( posix_kill( $pid, 0 ) ) {
+			posix_kill( -$pid, SIGKILL );
+		}
+	}
+
+	private static function waitForPort( int $port, string $log ): void {
+		$deadline = microtime( true ) + 15;
+		while ( microtime( true ) < $deadline ) {
+			$socket = @stream_socket_client( "tcp://127.0.0.1:$port", $errno, $errstr, 0.2 );
+			if ( $socket ) {
+				fclose( $socket );
+				return;
+			}
+			usleep( 50_000 );
+		}
+		throw new RuntimeException( "Nothing listens on port $port after 15s; log:\n" . @file_get_contents( $log ) );
+	}
+
+	private static function freePort(): int {
+		$server = stream_socket_server( 'tcp://127.0.0.1:0', $errno, $errstr );
+		if ( !$server ) {
+			throw new RuntimeException( "Cannot find a free port: $errstr" );
+		}
+		$name = stream_socket_get_name( $server, false );
+		fclose( $server );
+		return (int)substr( $name, strrpos( $name, ':' ) + 1 );
+	}
+
+	private static function makeTempDir(): string {
+		$dir = sys_get_temp_dir() . '/npp-wiki-' . bin2hex( random_bytes( 6 ) );
+		mkdir( $dir, 0700 );
+		return $dir;
+	}
+
+	/**
+	 * @return array{0:int,1:string,2:string}
+	 */
+	private static function run( array $command, array $environment, ?string $stdin = null ): array {
+		// Output goes to files, not pipes: a chatty command can never block on a full pipe.
+		$out = tmpfile();
+		$err = tmpfile();
+		$process = proc_open(
+			$command,
+			[ 0 => [ 'pipe', 'r' ], 1 => $out, 2 => $err ],
+			$pipes,
+			null,
+			$environment
+		);
+		if ( !is_resource( $process ) ) {
+			throw new RuntimeException( 'Cannot run ' . $command[0] );
+		}
+		fwrite( $pipes[0], $stdin ?? '' );
+		fclose( $pipes[0] );
+		$code = proc_close( $process );
+		rewind( $out );
+		rewind( $err );
+		return [ $code, (string)stream_get_contents( $out ), (string)stream_get_contents( $err ) ];
+	}
+
+	private static function removeTree( string $dir ): void {
+		if ( $dir === '' || $dir === '/' || !is_dir( $dir ) ) {
+			return;
+		}
+		self::run( [ 'rm', '-rf', '--', $dir ], [ 'PATH' => '/usr/bin:/bin' ] );
+	}
+}

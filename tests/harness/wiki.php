@@ -1,0 +1,69 @@
+<?php
+/**
+ * Command line of the throwaway-wiki harness.
+ *
+ *   php tests/harness/wiki.php up [--dir DIR] [--port PORT] [--without-extension]
+ *                                 [--settings FILE] [--echo-mail]
+ *       installs and starts a wiki, prints its description as JSON
+ *   php tests/harness/wiki.php down --dir DIR [--keep]
+ *       stops the wiki's processes (by PID) and removes DIR unless --keep
+ *
+ * @license GPL-2.0-or-later
+ * @file
+ */
+
+declare( strict_types=1 );
+
+use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\ThrowawayWiki;
+
+require __DIR__ . '/autoload.php';
+
+/**
+ * Splits "COMMAND --name value --flag" (getopt() stops at the first non-option).
+ *
+ * @param string[] $args
+ * @return array{0:string,1:array<string,string|true>}
+ */
+function parseArguments( array $args ): array {
+	$withValue = [ 'dir', 'port', 'settings' ];
+	$command = '';
+	$options = [];
+	for ( $i = 0; $i < count( $args ); $i++ ) {
+		if ( str_starts_with( $args[$i], '--' ) ) {
+			$name = substr( $args[$i], 2 );
+			$options[$name] = in_array( $name, $withValue, true ) ? ( $args[++$i] ?? '' ) : true;
+		} elseif ( $command === '' ) {
+			$command = $args[$i];
+		}
+	}
+	return [ $command, $options ];
+}
+
+[ $command, $options ] = parseArguments( array_slice( $argv, 1 ) );
+try {
+	switch ( $command ) {
+		case 'up':
+			$wiki = ThrowawayWiki::start( array_filter( [
+				'dir' => $options['dir'] ?? null,
+				'port' => isset( $options['port'] ) ? (int)$options['port'] : null,
+				'extension' => !isset( $options['without-extension'] ),
+				'settings' => isset( $options['settings'] ) ? file_get_contents( $options['settings'] ) : null,
+				'echoMail' => isset( $options['echo-mail'] ),
+			], static fn ( $value ) => $value !== null ) );
+			echo json_encode( $wiki->describe(), JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES ), "\n";
+			break;
+		case 'down':
+			if ( !isset( $options['dir'] ) ) {
+				throw new InvalidArgumentException( 'down needs --dir' );
+			}
+			ThrowawayWiki::attach( $options['dir'] )->stop( isset( $options['keep'] ) );
+			break;
+		default:
+			fwrite( STDERR, "usage: wiki.php up [--dir DIR] [--port PORT] [--without-extension] [--settings FILE] [--echo-mail]\n"
+				. "       wiki.php down --dir DIR [--keep]\n" );
+			exit( 2 );
+	}
+} catch ( Throwable $e ) {
+	fwrite( STDERR, $e->getMessage() . "\n" );
+	exit( 1 );
+}
