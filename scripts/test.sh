@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every test of NativePasswordPolicy on a Debian 12 machine, installing what is missing:
+#   scripts/test.sh            all stages
+#   scripts/test.sh rust http  only the named stages
+# Stages: deps rust lint mediawiki http
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+stages=("$@")
+if ((${#stages[@]} == 0)); then
+	stages=(deps rust lint mediawiki http)
+fi
+
+started=$SECONDS
+step() {
+	printf '\n==== %s (%ds)\n' "$*" "$((SECONDS - started))"
+}
+
+for stage in "${stages[@]}"; do
+	case "$stage" in
+	deps)
+		step "Debian packages"
+		bash scripts/install-deps.sh
+		;;
+	rust)
+		step "cargo fmt --check"
+		cargo fmt --all -- --check
+		step "cargo clippy -- -D warnings"
+		cargo clippy --all-targets --locked -- -D warnings
+		step "cargo test"
+		cargo test --locked
+		step "cargo build --release"
+		cargo build --release --locked
+		;;
+	lint)
+		step "php -l"
+		for dir in php tests maintenance benches; do
+			[[ -d "$dir" ]] && find "$dir" -name '*.php' -print0
+		done | xargs -0 -n1 -P2 php -l >/dev/null
+		;;
+	mediawiki)
+		step "Extension PHPUnit tests inside MediaWiki's framework"
+		bash tests/mediawiki/run-extension-tests.sh
+		step "Core's password, auth and reset suites, with and without the extension"
+		bash tests/mediawiki/run-core-suites.sh
+		;;
+	http)
+		step "HTTP tests against throwaway wikis"
+		phpunit -c tests/http/phpunit.xml
+		;;
+	*)
+		echo "unknown stage: $stage (known: deps rust lint mediawiki http)" >&2
+		exit 2
+		;;
+	esac
+done
+
+step "all stages passed: ${stages[*]}"
