@@ -37,7 +37,7 @@ for stage in "${stages[@]}"; do
 	lint)
 		step "php -l"
 		for dir in php tests maintenance benches; do
-			[[ -d "$dir" ]] && find "$dir" -name '*.php' -print0
+			if [[ -d "$dir" ]]; then find "$dir" -name '*.php' -print0; fi
 		done | xargs -0 -n1 -P2 php -l >/dev/null
 		;;
 	mediawiki)
