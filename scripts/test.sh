@@ -2,7 +2,7 @@
 # Runs every test of NativePasswordPolicy on a Debian 12 machine, installing what is missing:
 #   scripts/test.sh            all stages
 #   scripts/test.sh rust http  only the named stages
-# Stages: deps rust lint mediawiki http
+# Stages: deps rust lint module mediawiki http
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,7 +10,7 @@ cd "$repo"
 
 stages=("$@")
 if ((${#stages[@]} == 0)); then
-	stages=(deps rust lint mediawiki http)
+	stages=(deps rust lint module mediawiki http)
 fi
 
 started=$SECONDS
@@ -40,6 +40,11 @@ for stage in "${stages[@]}"; do
 			if [[ -d "$dir" ]]; then find "$dir" -name '*.php' -print0; fi
 		done | xargs -0 -n1 -P2 php -l >/dev/null
 		;;
+	module)
+		step "PHP module tests (no MediaWiki)"
+		php -d extension="$repo/target/release/libnative_password_policy.so" "$(command -v phpunit)" \
+			-c tests/module/phpunit.xml
+		;;
 	mediawiki)
 		step "Extension PHPUnit tests inside MediaWiki's framework"
 		bash tests/mediawiki/run-extension-tests.sh
@@ -51,7 +56,7 @@ for stage in "${stages[@]}"; do
 		phpunit -c tests/http/phpunit.xml
 		;;
 	*)
-		echo "unknown stage: $stage (known: deps rust lint mediawiki http)" >&2
+		echo "unknown stage: $stage (known: deps rust lint module mediawiki http)" >&2
 		exit 2
 		;;
 	esac

@@ -1,0 +1,159 @@
+<?php
+/**
+ * @license GPL-2.0-or-later
+ * @file
+ */
+
+declare( strict_types=1 );
+
+namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Module;
+
+use NativePasswordPolicy\Engine;
+use NativePasswordPolicy\EngineException;
+use PHPUnit\Framework\TestCase;
+use TypeError;
+
+/**
+ * The module's PHP surface on its own: bytes in, compact arrays out, every failure an
+ * EngineException with a code, never a crash.
+ *
+ * @coversNothing
+ */
+class EngineTest extends TestCase {
+
+	private const COMMON_FILE = '/usr/share/mediawiki/vendor/wikimedia/common-passwords/src/CommonPasswords/common-x64.json';
+
+	private function engine( array $config = [ 'commonPasswordsFile' => self::COMMON_FILE ] ): Engine {
+		return new Engine( json_encode( $config ) );
+	}
+
+	public function testExceptionClassAndCodes(): void {
+		$this->assertTrue( is_subclass_of( EngineException::class, \Exception::class ) );
+		$this->assertSame( [ 1, 2, 3, 4 ], [ EngineException::CODE_CONFIG, EngineException::CODE_UNAVAILABLE,
+			EngineException::CODE_INVALID_ARGUMENT, EngineException::CODE_INTERNAL ] );
+		$this->assertSame( '0.1.0', phpversion( 'native_password_policy' ) );
+	}
+
+	public static function provideBrokenConfig(): array {
+		return [
+			'not JSON' => [ '{oops', 'key must be a string' ],
+			'unknown key, named' => [ '{"commonPasswordFile": "/x"}', 'commonPasswordFile' ],
+			'wrong type' => [ '{"commonPasswordsFile": 42}', 'invalid type' ],
+			'not an object' => [ '[1,2]', 'invalid type' ],
+			'invalid UTF-8' => [ "{\"commonPasswordsFile\": \"\xff\"}", 'invalid' ],
+			'NUL byte' => [ "{\0}", 'invalid configuration' ],
+		];
+	}
+
+	/**
+	 * @dataProvider provideBrokenConfig
+	 */
+	public function testBrokenConfigIsAClearException( string $json, string $mentions ): void {
+		try {
+			new Engine( $json );
+			$this->fail( 'no exception' );
+		} catch ( EngineException $e ) {
+			$this->assertSame( EngineException::CODE_CONFIG, $e->getCode() );
+			$this->assertStringContainsString( $mentions, $e->getMessage() );
+			$this->assertStringStartsWith( 'invalid configuration', $e->getMessage() );
+			$this->assertSame( __FILE__, $e->getFile(), 'the exception points at the PHP caller' );
+		}
+	}
+
+	public function testMissingOrBrokenFilterIsAProblemNotAFatal(): void {
+		foreach ( [ '/nonexistent/common.json' => 'cannot read file', __FILE__ => 'not a Bloom filter file' ] as $file => $why ) {
+			$engine = $this->engine( [ 'commonPasswordsFile' => $file ] );
+			$problems = $engine->problems();
+			$this->assertCount( 1, $problems );
+			$this->assertStringContainsString( $file, $problems[0] );
+			$this->assertStringContainsString( $why, $problems[0] );
+			$this->assertSame( [], $engine->check( 'MinimalPasswordLength', 1, 'A', 'abc' ), 'other checks still run' );
+			try {
+				$engine->check( 'PasswordNotInCommonList', true, 'A', 'password' );
+				$this->fail( 'no exception' );
+			} catch ( EngineException $e ) {
+				$this->assertSame( EngineException::CODE_UNAVAILABLE, $e->getCode() );
+			}
+		}
+	}
+
+	public function testBytesAreData(): void {
+		$engine = $this->engine();
+		$this->assertSame( [], $engine->check( 'PasswordNotInCommonList', true, "\xff", "\xff\xfe\xfd\0\x80" ) );
+		$this->assertSame(
+			[ [ 'message' => 'password-substring-username-match', 'params' => [], 'fatal' => false ] ],
+			$engine->check( 'PasswordCannotBeSubstringInUsername', true, "Na\0me\xff", "A\0ME\xff" )
+		);
+		$this->assertSame(
+			[ [ 'message' => 'passwordtooshort', 'params' => [ "8\0" ], 'fatal' => false ] ],
+			$engine->check( 'MinimalPasswordLength', "8\0", 'A', "x" ),
+			'a value with a NUL byte is a non-numeric string, compared as PHP does'
+		);
+	}
+
+	public function testMegabyteInputs(): void {
+		$engine = $this->engine();
+		$megabyte = str_repeat( "\xe2\x82\xac", 350_000 );
+		$this->assertSame(
+			[ [ 'message' => 'passwordtoolong', 'params' => [ 4096 ], 'fatal' => true ] ],
+			$engine->check( 'MaximalPasswordLength', 4096, str_repeat( 'N', 1 << 20 ), $megabyte )
+		);
+		$this->assertSame( [], $engine->check( 'PasswordNotInCommonList', true, 'A', $megabyte ) );
+		$this->assertSame( [], $engine->check( 'PasswordCannotBeSubstringInUsername', true, str_repeat( 'ab', 1 << 19 ), $megabyte ) );
+	}
+
+	public function testPolicyValuesKeepTheirPhpType(): void {
+		$engine = $this->engine();
+		foreach ( [ 10, '10', 10.0, ' 10', true ] as $value ) {
+			$failures = $engine->check( 'MinimumPasswordLengthToLogin', $value, 'A', '' );
+			$this->assertSame( [ $value ], $failures[0]['params'] );
+			$this->assertTrue( $failures[0]['fatal'] );
+		}
+	}
+
+	public function testWrongArgumentsAreRefused(): void {
+		$engine = $this->engine();
+		foreach ( [ [ 1 ], new \stdClass() ] as $value ) {
+			try {
+				$engine->check( 'MinimalPasswordLength', $value, 'A', 'b' );
+				$this->fail( 'no exception for ' . gettype( $value ) );
+			} catch ( EngineException $e ) {
+				$this->assertSame( EngineException::CODE_INVALID_ARGUMENT, $e->getCode() );
+				$this->assertStringContainsString( 'scalars', $e->getMessage() );
+			}
+		}
+		try {
+			$engine->check( 'NoSuchCheck', 1, 'A', 'b' );
+			$this->fail( 'no exception' );
+		} catch ( EngineException $e ) {
+			$this->assertStringContainsString( "unknown check 'NoSuchCheck'", $e->getMessage() );
+		}
+		foreach ( [ [ 'not an array' ], [ [ 'check' => 42, 'value' => 1 ] ], [ [ 'check' => 'MinimalPasswordLength' ] ] ] as $entries ) {
+			try {
+				$engine->evaluate( 'A', 'b', $entries );
+				$this->fail( 'no exception for ' . json_encode( $entries ) );
+			} catch ( EngineException $e ) {
+				$this->assertSame( EngineException::CODE_INVALID_ARGUMENT, $e->getCode() );
+			}
+		}
+		$this->expectException( TypeError::class );
+		$engine->check( 'MinimalPasswordLength', 1, 'A', 12345 );
+	}
+
+	public function testEvaluateReportsEntriesFlagsAndExternalResults(): void {
+		$verdict = $this->engine()->evaluate( 'Useruser', 'Passpass', [
+			[ 'check' => 'MinimalPasswordLength', 'value' => 10, 'suggestChangeOnLogin' => true ],
+			[ 'good' => true, 'ok' => true, 'forceChange' => true ],
+			[ 'check' => 'PasswordCannotMatchDefaults', 'value' => true, 'forceChange' => true ],
+			[ 'check' => 'PasswordNotInCommonList', 'value' => true ],
+		] );
+		$this->assertSame( [
+			'failures' => [
+				[ 'entry' => 0, 'message' => 'passwordtooshort', 'params' => [ 10 ], 'fatal' => false ],
+				[ 'entry' => 2, 'message' => 'password-login-forbidden', 'params' => [], 'fatal' => false ],
+			],
+			'forceChange' => true,
+			'suggestChangeOnLogin' => false,
+		], $verdict );
+	}
+}
