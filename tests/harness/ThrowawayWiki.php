@@ -234,6 +234,8 @@ final class ThrowawayWiki {
 	private function phpEnvironment(): array {
 		return [
 			'MW_CONFIG_FILE' => $this->dir() . '/LocalSettings.php',
+			// Extension maintenance scripts find core through it when not under extensions/.
+			'MW_INSTALL_PATH' => self::CORE,
 			'PATH' => getenv( 'PATH' ) ?: '/usr/bin:/bin',
 			'HOME' => $this->dir(),
 		];
