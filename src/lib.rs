@@ -19,6 +19,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod credentials;
 pub mod engine;
 mod error;
 pub mod lists;
