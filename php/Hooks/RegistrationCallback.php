@@ -71,7 +71,7 @@ final class RegistrationCallback {
 	private static function installArgon2(): void {
 		global $wgPasswordConfig, $wgNativePasswordPolicyArgon2;
 
-		foreach ( $wgPasswordConfig as $type => $config ) {
+		foreach ( $wgPasswordConfig ?? [] as $type => $config ) {
 			if ( !is_array( $config ) ) {
 				continue;
 			}
