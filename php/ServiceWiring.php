@@ -6,6 +6,8 @@
  * @file
  */
 
+use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\MediaWikiServices;
@@ -19,6 +21,16 @@ return [
 			. '/' . ( PHP_INT_SIZE === 8 ? 'common-x64.json' : 'common-x86.json' );
 		return new PolicyEngine(
 			[ 'commonPasswordsFile' => $commonPasswordsFile ],
+			$services->getUserFactory(),
+			LoggerFactory::getInstance( 'NativePasswordPolicy' )
+		);
+	},
+	'NativePasswordPolicy.TemporaryPasswordGenerator' => static function (
+		MediaWikiServices $services
+	): TemporaryPasswordGenerator {
+		return new TemporaryPasswordGenerator(
+			new ServiceOptions( TemporaryPasswordGenerator::CONSTRUCTOR_OPTIONS, $services->getMainConfig() ),
+			$services->getService( 'NativePasswordPolicy.PolicyEngine' ),
 			$services->getUserFactory(),
 			LoggerFactory::getInstance( 'NativePasswordPolicy' )
 		);

@@ -9,6 +9,9 @@ use std::sync::{Arc, LazyLock};
 
 use serde::Deserialize;
 
+use zeroize::Zeroizing;
+
+use crate::credentials::PasswordGenerator;
 use crate::error::Error;
 use crate::lists::{CommonPasswords, FileCache};
 use crate::policy::{
@@ -90,6 +93,17 @@ impl Engine {
         password: &[u8],
     ) -> Result<Verdict, Unavailable> {
         policy::evaluate(entries, subject, password, &self.resources())
+    }
+
+    /// A temporary password that passes every native check of `entries` (a user's effective
+    /// policy), evaluated with this engine's resources (see [`PasswordGenerator::generate_for`]).
+    pub fn generate_password(
+        &self,
+        generator: &PasswordGenerator,
+        entries: &[PolicyEntry],
+        subject: &Subject<'_>,
+    ) -> Result<Zeroizing<String>, Error> {
+        generator.generate_for(entries, subject, &self.resources())
     }
 }
 

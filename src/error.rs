@@ -23,6 +23,13 @@ pub enum ErrorKind {
     InvalidFile(String),
     /// Occurs when a configuration value is missing, of the wrong type or out of range.
     InvalidConfig(String),
+    /// Occurs when the operating system's random number generator fails.
+    Random(String),
+    /// Occurs when a password policy check an operation needs cannot run (a file it needs
+    /// is not loaded).
+    Unavailable(String),
+    /// Occurs when Argon2 cannot run, e.g. because its memory cannot be allocated.
+    Hashing(String),
     /// Occurs when the engine hit a bug (a caught panic). Never expected.
     Internal(String),
 }
@@ -65,6 +72,9 @@ impl Error {
             ErrorKind::Io(_) => "io",
             ErrorKind::InvalidFile(_) => "invalid-file",
             ErrorKind::InvalidConfig(_) => "invalid-config",
+            ErrorKind::Random(_) => "random",
+            ErrorKind::Unavailable(_) => "unavailable",
+            ErrorKind::Hashing(_) => "hashing",
             ErrorKind::Internal(_) => "internal",
         }
     }
@@ -76,6 +86,11 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Io(message) => write!(f, "cannot read file: {message}"),
             ErrorKind::InvalidFile(message) => write!(f, "invalid file: {message}"),
             ErrorKind::InvalidConfig(message) => write!(f, "invalid configuration: {message}"),
+            ErrorKind::Random(message) => {
+                write!(f, "the system's random number generator failed: {message}")
+            }
+            ErrorKind::Unavailable(message) => write!(f, "unavailable: {message}"),
+            ErrorKind::Hashing(message) => write!(f, "Argon2 failed: {message}"),
             ErrorKind::Internal(message) => write!(f, "internal error: {message}"),
         }
     }

@@ -1,7 +1,9 @@
-//! NativePasswordPolicy: MediaWiki's password policy checks, evaluated natively.
+//! NativePasswordPolicy: MediaWiki's password policy checks, temporary passwords and Argon2
+//! hashes, evaluated natively.
 //!
-//! The crate is a pure-Rust core (`policy`, `lists`, `engine`) plus a thin PHP binding (`php`,
-//! built into the PHP module `native_password_policy`). The core never sees a PHP type.
+//! The crate is a pure-Rust core (`policy`, `lists`, `engine`, `credentials`) plus a thin PHP
+//! binding (`php`, built into the PHP module `native_password_policy`). The core never sees a
+//! PHP type.
 //!
 //! ```
 //! use native_password_policy::policy::{evaluate, CheckId, PolicyEntry, PolicyValue, Resources, Subject};
@@ -19,6 +21,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod credentials;
 pub mod engine;
 mod error;
 pub mod lists;

@@ -8,27 +8,52 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Hooks;
 
+use ConfigException;
+use MediaWiki\Auth\TemporaryPasswordPrimaryAuthenticationProvider;
+use MediaWiki\Extension\NativePasswordPolicy\Auth\NativeTemporaryPasswordProvider;
+use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
+use MediaWiki\Extension\NativePasswordPolicy\Password\NativeArgon2Password;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CorePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
 
 /**
  * The extension's only static entry point: adjusts global settings once they are all loaded
  * (it runs after LocalSettings.php), and nothing else.
+ *
+ * Each replacement is a plain assignment here, and only where the setting still holds core's
+ * value, so an operator's own choice in LocalSettings.php wins: declaring these in
+ * extension.json would merge arrays (breaking the policy callables) or be ignored
+ * (`$wgAuthManagerAutoConfig` keeps core's provider).
  */
 final class RegistrationCallback {
 
+	/** Core's Argon2Password: global in 1.39, namespaced (with an alias) from 1.41. */
+	private const CORE_ARGON2_CLASSES = [ 'Argon2Password', 'MediaWiki\\Password\\Argon2Password' ];
+
+	/** Service prepended to the temporary password provider's constructor arguments. */
+	private const GENERATOR_SERVICE = 'NativePasswordPolicy.TemporaryPasswordGenerator';
+
 	/**
-	 * Points the core checks of `$wgPasswordPolicy['checks']` at the native module.
-	 *
-	 * Only entries that still hold core's own callable are replaced, so a check an operator
-	 * reassigned in LocalSettings.php keeps its callable. This must be a plain assignment here:
-	 * declaring the names in extension.json would merge arrays and break the callables.
+	 * @throws ConfigException When a setting the native module uses is invalid: reported at
+	 *   startup, naming the setting, rather than at a user's login
 	 */
 	public static function onRegistration(): void {
+		if ( !NativeModule::isLoaded() ) {
+			return;
+		}
+		self::replaceCoreChecks();
+		self::installArgon2();
+		self::installTemporaryPasswords();
+	}
+
+	/**
+	 * Points the core checks of `$wgPasswordPolicy['checks']` at the native module.
+	 */
+	private static function replaceCoreChecks(): void {
 		global $wgPasswordPolicy, $wgNativePasswordPolicyReplaceCoreChecks;
 
-		if ( !$wgNativePasswordPolicyReplaceCoreChecks || !NativeModule::isLoaded() ) {
+		if ( !$wgNativePasswordPolicyReplaceCoreChecks ) {
 			return;
 		}
 		foreach ( $wgPasswordPolicy['checks'] ?? [] as $name => $callable ) {
@@ -37,5 +62,51 @@ final class RegistrationCallback {
 				$wgPasswordPolicy['checks'][$name] = NativePolicyChecks::callableFor( $check );
 			}
 		}
+	}
+
+	/**
+	 * Makes every password type of core's Argon2Password class hash and verify natively, and
+	 * checks the parameters of every type that does.
+	 */
+	private static function installArgon2(): void {
+		global $wgPasswordConfig, $wgNativePasswordPolicyArgon2;
+
+		foreach ( $wgPasswordConfig ?? [] as $type => $config ) {
+			if ( !is_array( $config ) ) {
+				continue;
+			}
+			$class = ltrim( (string)( $config['class'] ?? '' ), '\\' );
+			if ( $wgNativePasswordPolicyArgon2 && in_array( $class, self::CORE_ARGON2_CLASSES, true ) ) {
+				$wgPasswordConfig[$type]['class'] = NativeArgon2Password::class;
+				$class = NativeArgon2Password::class;
+			}
+			if ( $class === NativeArgon2Password::class ) {
+				NativeArgon2Password::hasherFor( [ 'type' => $type ] + $config );
+			}
+		}
+	}
+
+	/**
+	 * Swaps core's temporary password provider for the native one, and checks its settings.
+	 */
+	private static function installTemporaryPasswords(): void {
+		global $wgAuthManagerAutoConfig, $wgNativePasswordPolicyTemporaryPasswords,
+			$wgNativePasswordPolicyTemporaryPasswordAlphabet, $wgNativePasswordPolicyTemporaryPasswordLength;
+
+		if ( !$wgNativePasswordPolicyTemporaryPasswords ) {
+			return;
+		}
+		TemporaryPasswordGenerator::newNative(
+			$wgNativePasswordPolicyTemporaryPasswordAlphabet,
+			$wgNativePasswordPolicyTemporaryPasswordLength
+		);
+		$core = TemporaryPasswordPrimaryAuthenticationProvider::class;
+		$spec = $wgAuthManagerAutoConfig['primaryauth'][$core] ?? null;
+		if ( !is_array( $spec ) || ltrim( (string)( $spec['class'] ?? '' ), '\\' ) !== $core ) {
+			return;
+		}
+		$spec['class'] = NativeTemporaryPasswordProvider::class;
+		$spec['services'] = array_merge( [ self::GENERATOR_SERVICE ], $spec['services'] ?? [] );
+		$wgAuthManagerAutoConfig['primaryauth'][$core] = $spec;
 	}
 }

@@ -14,6 +14,7 @@ use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserIdentity;
 use NativePasswordPolicy\Engine;
 use NativePasswordPolicy\EngineException;
+use NativePasswordPolicy\PasswordGenerator;
 use Psr\Log\LoggerInterface;
 use Status;
 use Throwable;
@@ -133,6 +134,47 @@ class PolicyEngine {
 			$status->value['suggestChangeOnLogin'] = true;
 		}
 		return $status;
+	}
+
+	/**
+	 * A temporary password that passes every check of an effective policy the native module
+	 * runs (core's six, whether `$wgPasswordPolicy['checks']` points at core's or this
+	 * extension's callables), at least as long as the policy's length checks require.
+	 * Other checks are left to the caller. When the module cannot evaluate the policy, the
+	 * password only gets the length the policy asks for, and the problem is logged.
+	 *
+	 * @param PasswordGenerator $generator
+	 * @param UserIdentity $user
+	 * @param array $policies Effective policy: check name => value or settings array
+	 * @param callable[] $checks `$wgPasswordPolicy['checks']`
+	 * @return string
+	 */
+	public function generatePassword(
+		PasswordGenerator $generator, UserIdentity $user, array $policies, array $checks
+	): string {
+		$entries = [];
+		$minLength = 0;
+		foreach ( $policies as $policy => $settings ) {
+			$value = is_array( $settings ) ? ( $settings['value'] ?? null ) : $settings;
+			$check = NativePolicyChecks::nameOf( $checks[$policy] ?? null )
+				?? CorePolicyChecks::nameOf( $checks[$policy] ?? null );
+			if ( $check === null || !( $value === null || is_scalar( $value ) ) ) {
+				continue;
+			}
+			$entries[] = [ 'check' => $check, 'value' => $value ];
+			if ( in_array( $check, [ 'MinimalPasswordLength', 'MinimumPasswordLengthToLogin' ], true ) ) {
+				$minLength = max( $minLength, (int)$value );
+			}
+		}
+		$native = $this->native();
+		if ( $native ) {
+			try {
+				return $native->generatePassword( $generator, $user->getName(), $entries );
+			} catch ( EngineException $e ) {
+				$this->logFallback( 'temporary password', $e );
+			}
+		}
+		return $generator->generate( $minLength );
 	}
 
 	/**

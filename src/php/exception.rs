@@ -8,7 +8,7 @@ use ext_php_rs::exception::{PhpException, PhpResult};
 use ext_php_rs::flags::ConstantFlags;
 use ext_php_rs::zend::{ClassEntry, ce};
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::policy::Unavailable;
 
 /// PHP name of the exception class every failure of the module is thrown as.
@@ -28,6 +28,8 @@ pub(super) enum EngineError {
     Config(Error),
     /// A check could not run (a file it needs is not loaded).
     Unavailable(Unavailable),
+    /// The core could not do its work for another reason (random generator, memory).
+    Failed(Error),
     /// PHP passed a value the method cannot take.
     InvalidArgument(String),
     /// A bug: a panic was caught.
@@ -39,6 +41,11 @@ impl EngineError {
         match self {
             EngineError::Config(_) => CODES[0].1,
             EngineError::Unavailable(_) => CODES[1].1,
+            EngineError::Failed(error) => match error.kind() {
+                ErrorKind::InvalidConfig(_) => CODES[0].1,
+                ErrorKind::Internal(_) => CODES[3].1,
+                _ => CODES[1].1,
+            },
             EngineError::InvalidArgument(_) => CODES[2].1,
             EngineError::Internal(_) => CODES[3].1,
         }
@@ -48,10 +55,20 @@ impl EngineError {
         match self {
             EngineError::Config(error) => error.to_string(),
             EngineError::Unavailable(why) => format!("check unavailable: {why}"),
+            EngineError::Failed(error) => error.to_string(),
             EngineError::InvalidArgument(message) => format!("invalid argument: {message}"),
             EngineError::Internal(message) => {
                 format!("internal error in native_password_policy: {message}")
             }
+        }
+    }
+}
+
+impl From<Error> for EngineError {
+    fn from(error: Error) -> Self {
+        match error.kind() {
+            ErrorKind::InvalidConfig(_) => EngineError::Config(error),
+            _ => EngineError::Failed(error),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! invalid UTF-8 is data, never an error.
 
 mod convert;
+mod credentials;
 mod exception;
 
 use ext_php_rs::binary_slice::BinarySlice;
@@ -17,6 +18,7 @@ use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 use crate::engine::{Engine, EngineConfig};
 use crate::policy::{CheckId, Subject};
 
+use credentials::{PhpArgon2Hasher, PhpPasswordGenerator, secret_string};
 use exception::{EngineError, guard};
 
 /// A configured password policy engine. Build one per request from the extension's
@@ -100,6 +102,34 @@ impl PhpEngine {
         })
     }
 
+    /// A temporary password for a user: at least as long as the generator's length and the
+    /// policy's length checks, and passing every native check of the policy (drawn again in
+    /// the rare case it does not). Entries evaluated in PHP are ignored.
+    ///
+    /// @param \NativePasswordPolicy\PasswordGenerator $generator
+    /// @param string $username The user name.
+    /// @param array $entries The effective policy, as for evaluate().
+    /// @return string
+    /// @throws \NativePasswordPolicy\EngineException CODE_CONFIG when the policy accepts no
+    ///   generated password, CODE_UNAVAILABLE when a check cannot run or randomness fails.
+    pub fn generate_password(
+        &self,
+        generator: &PhpPasswordGenerator,
+        username: BinarySlice<u8>,
+        entries: &ZendHashTable,
+    ) -> PhpResult<Zval> {
+        guard(|| {
+            let (entries, _) = convert::policy_entries(entries)?;
+            let subject = Subject {
+                username: &username,
+            };
+            let password =
+                self.engine
+                    .generate_password(&generator.generator, &entries, &subject)?;
+            secret_string(&password)
+        })
+    }
+
     /// Problems met while loading the files the configuration names (empty when all is well).
     ///
     /// @return string[] One line per problem, naming the file.
@@ -133,5 +163,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     module
         .startup_function(module_startup)
         .class::<PhpEngine>()
+        .class::<PhpPasswordGenerator>()
+        .class::<PhpArgon2Hasher>()
         .info_function(module_info)
 }
