@@ -20,7 +20,7 @@ for arg in "$@"; do
 	--write) write=true ;;
 	--no-rust) rust=false ;;
 	--quick)
-		php_args=(--rounds 3 --round-ms 10 --processes 4 --server-requests 8)
+		php_args=(--rounds 5 --round-ms 3 --processes 4 --server-requests 8)
 		criterion_args=(--warm-up-time 0.2 --measurement-time 0.5 --sample-size 10)
 		;;
 	*)

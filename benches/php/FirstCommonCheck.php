@@ -22,6 +22,7 @@ use MediaWiki\MediaWikiServices;
 require_once getenv( 'MW_INSTALL_PATH' ) !== false
 	? getenv( 'MW_INSTALL_PATH' ) . '/maintenance/Maintenance.php'
 	: '/usr/share/mediawiki/maintenance/Maintenance.php';
+require_once __DIR__ . '/Sampler.php';
 
 class FirstCommonCheck extends Maintenance {
 
@@ -66,9 +67,11 @@ class FirstCommonCheck extends Maintenance {
 			? CorePolicyChecks::coreCallable( 'PasswordNotInCommonList' )
 			: NativePolicyChecks::callableFor( 'PasswordNotInCommonList' );
 
+		$cpu = Sampler::cpuNs();
 		$start = hrtime( true );
 		$status = $check( true, $user, $password );
 		$first = hrtime( true ) - $start;
+		$firstCpu = Sampler::cpuNs() - $cpu;
 		$start = hrtime( true );
 		$check( true, $user, $password );
 		$second = hrtime( true ) - $start;
@@ -76,6 +79,7 @@ class FirstCommonCheck extends Maintenance {
 		$this->output( json_encode( [
 			'side' => $side,
 			'firstNs' => $first,
+			'disturbed' => Sampler::disturbed( $first, $firstCpu ),
 			'secondNs' => $second,
 			'common' => !$status->isGood(),
 			'pid' => getmypid(),

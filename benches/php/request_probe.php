@@ -14,12 +14,28 @@
 
 declare( strict_types=1 );
 
+use MediaWiki\Extension\NativePasswordPolicy\Benches\Sampler;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CorePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
 use MediaWiki\MediaWikiServices;
 
 require ( getenv( 'MW_INSTALL_PATH' ) ?: '/usr/share/mediawiki' ) . '/includes/WebStart.php';
+require_once __DIR__ . '/Sampler.php';
+
+/**
+ * @param callable $code
+ * @return array{0:int,1:bool,2:mixed,3:int} Wall time in ns, whether the process lost the CPU
+ *   meanwhile, the result, CPU time in ns
+ */
+function timed( callable $code ): array {
+	$cpu = Sampler::cpuNs();
+	$start = hrtime( true );
+	$result = $code();
+	$wall = hrtime( true ) - $start;
+	$cpu = Sampler::cpuNs() - $cpu;
+	return [ $wall, Sampler::disturbed( $wall, $cpu ), $result, $cpu ];
+}
 
 $user = MediaWikiServices::getInstance()->getUserFactory()->newFromName( 'Example User' );
 $user->getName();
@@ -35,29 +51,21 @@ $answer = [
 if ( isset( $_GET['breakdown'] ) ) {
 	// The extension's first call, step by step: loading its service class, building the
 	// service (ServiceWiring.php), then the call (engine construction, module call, Status).
-	$start = hrtime( true );
-	class_exists( PolicyEngine::class );
-	$answer['autoloadNs'] = hrtime( true ) - $start;
-	$start = hrtime( true );
-	MediaWikiServices::getInstance()->getService( 'NativePasswordPolicy.PolicyEngine' );
-	$answer['serviceNs'] = hrtime( true ) - $start;
-	$start = hrtime( true );
-	$checks['native']( true, $user, 'password' );
-	$answer['callNs'] = hrtime( true ) - $start;
+	[ $answer['autoloadNs'] ] = timed( static fn () => class_exists( PolicyEngine::class ) );
+	[ $answer['serviceNs'] ] = timed( static fn () => MediaWikiServices::getInstance()
+		->getService( 'NativePasswordPolicy.PolicyEngine' ) );
+	[ $answer['callNs'] ] = timed( static fn () => $checks['native']( true, $user, 'password' ) );
 } else {
 	if ( ( $_GET['first'] ?? 'core' ) === 'native' ) {
 		$checks = array_reverse( $checks, true );
 	}
 	foreach ( $checks as $side => $check ) {
-		$start = hrtime( true );
-		$status = $check( true, $user, 'password' );
-		$answer[$side . 'Ns'] = hrtime( true ) - $start;
+		[ $answer[$side . 'Ns'], $answer[$side . 'Disturbed'], $status, $answer[$side . 'CpuNs'] ] =
+			timed( static fn () => $check( true, $user, 'password' ) );
 		$answer[$side . 'Common'] = !$status->isGood();
 	}
 	foreach ( $checks as $side => $check ) {
-		$start = hrtime( true );
-		$check( true, $user, 'password' );
-		$answer[$side . 'SecondNs'] = hrtime( true ) - $start;
+		[ $answer[$side . 'SecondNs'] ] = timed( static fn () => $check( true, $user, 'password' ) );
 	}
 }
 
