@@ -208,14 +208,26 @@ class PolicyBenchmark extends Maintenance {
 
 	private function benchmarkPolicies(): void {
 		$this->section( 'Whole policy, over the mix (ns per password)',
-			[ 'core PHP', 'PolicyEngine', 'core/ext', 'UPP + ext cb', 'core/that' ] );
+			[ 'core PHP', 'PolicyEngine', 'core/ext', 'UPP + ext cb', 'core/that', 'raw evaluate', 'core/raw' ] );
 		$mix = $this->mix;
+		$engine = $this->engine;
 		$corePolicy = $this->corePolicy();
 		$nativePolicy = new UserPasswordPolicy( $this->policies(), $this->nativeChecks );
 		$policyEngine = $this->policyEngine;
 		$policies = $this->policies();
 		$nativeChecks = $this->nativeChecks;
 		foreach ( self::GROUPS as $label => $groups ) {
+			// The entries PolicyEngine::checkPolicies() hands to the module for this policy.
+			$entries = [];
+			foreach ( $this->effectivePolicy( $groups ) as $check => $settings ) {
+				$settings = is_array( $settings ) ? $settings : [ 'value' => $settings ];
+				$entries[] = [
+					'check' => $check,
+					'value' => $settings['value'],
+					'forceChange' => !empty( $settings['forceChange'] ),
+					'suggestChangeOnLogin' => !empty( $settings['suggestChangeOnLogin'] ),
+				];
+			}
 			$result = $this->sampler->compare( [
 				'core' => static function ( int $iterations ) use ( $corePolicy, $groups, $mix ): void {
 					for ( $i = 0; $i < $iterations; $i++ ) {
@@ -241,9 +253,24 @@ class PolicyBenchmark extends Maintenance {
 						}
 					}
 				},
+				'raw' => static function ( int $iterations ) use ( $engine, $entries, $mix ): void {
+					for ( $i = 0; $i < $iterations; $i++ ) {
+						foreach ( $mix as $sample ) {
+							$engine->evaluate( $sample['username'], $sample['password'], $entries );
+						}
+					}
+				},
 			], count( $mix ) );
 			$this->results['policies'][$label] = [ 'groups' => $groups ] + $result;
-			$this->row( $label, $result, [ 'core', 'policyEngine', 'nativeCallables' ] );
+			$this->printRow( $label, [
+				self::ns( $result['core']['median'] ),
+				self::ns( $result['policyEngine']['median'] ),
+				self::ratio( $result['core']['median'], $result['policyEngine']['median'] ),
+				self::ns( $result['nativeCallables']['median'] ),
+				self::ratio( $result['core']['median'], $result['nativeCallables']['median'] ),
+				self::ns( $result['raw']['median'] ),
+				self::ratio( $result['core']['median'], $result['raw']['median'] ),
+			] );
 		}
 	}
 

@@ -161,16 +161,18 @@ function render( array $php, array $rust, ?string $commit, ?string $rustc ): str
 	$out[] = '### Whole policy (ns per password, over the mix)';
 	$out[] = '';
 	$out[] = '| Groups | core `UserPasswordPolicy` | `PolicyEngine::checkPolicies()` | core/ext '
-		. '| core `UserPasswordPolicy` + native callables | core/that | Rust `evaluate` |';
-	$out[] = '|---|--:|--:|--:|--:|--:|--:|';
+		. '| core `UserPasswordPolicy` + native callables | core/that | raw module `evaluate()` | core/raw '
+		. '| Rust `evaluate` |';
+	$out[] = '|---|--:|--:|--:|--:|--:|--:|--:|--:|';
 	foreach ( $php['policies'] as $label => $policy ) {
 		$rustKey = $label === 'default' ? 'evaluate/default' : 'evaluate/sysop';
-		$out[] = sprintf( '| %s | %s | %s | %s | %s | %s | %s |',
+		$out[] = sprintf( '| %s | %s | %s | %s | %s | %s | %s | %s | %s |',
 			$label === 'default' ? 'default (no group)' : $label,
 			ns( $policy['core']['median'] ), ns( $policy['policyEngine']['median'] ),
 			ratio( $policy['core']['median'], $policy['policyEngine']['median'] ),
 			ns( $policy['nativeCallables']['median'] ),
 			ratio( $policy['core']['median'], $policy['nativeCallables']['median'] ),
+			ns( $policy['raw']['median'] ), ratio( $policy['core']['median'], $policy['raw']['median'] ),
 			isset( $rust[$rustKey] ) ? ns( $rust[$rustKey] ) : '–' );
 	}
 	$out[] = '';
@@ -242,7 +244,7 @@ function render( array $php, array $rust, ?string $commit, ?string $rustc ): str
 
 	// Rust.
 	if ( $rust !== [] ) {
-		$out[] = '### Rust core alone (criterion, `cargo bench --bench engine`)';
+		$out[] = '### Rust core alone (criterion, `cargo bench --profile bench-build --bench engine`)';
 		$out[] = '';
 		$out[] = '| Benchmark | median |';
 		$out[] = '|---|--:|';
