@@ -16,13 +16,18 @@ use Wikimedia\CommonPasswords\CommonPasswords;
 /** @phpcs-require-sorted-array */
 return [
 	'NativePasswordPolicy.PolicyEngine' => static function ( MediaWikiServices $services ): PolicyEngine {
-		// The same filter file core's CommonPasswords reads, so that answers are identical.
-		$commonPasswordsFile = dirname( ( new ReflectionClass( CommonPasswords::class ) )->getFileName() )
-			. '/' . ( PHP_INT_SIZE === 8 ? 'common-x64.json' : 'common-x86.json' );
+		// The same filter file core's CommonPasswords reads, so that answers are identical. It is
+		// looked for where Composer installs it first: reflection would load core's class on
+		// every request just to find its directory.
+		$name = PHP_INT_SIZE === 8 ? 'common-x64.json' : 'common-x86.json';
+		$commonPasswordsFile = MW_INSTALL_PATH . "/vendor/wikimedia/common-passwords/src/CommonPasswords/$name";
+		if ( !is_file( $commonPasswordsFile ) ) {
+			$commonPasswordsFile = dirname( ( new ReflectionClass( CommonPasswords::class ) )->getFileName() ) . "/$name";
+		}
 		return new PolicyEngine(
 			[ 'commonPasswordsFile' => $commonPasswordsFile ],
 			$services->getUserFactory(),
-			LoggerFactory::getInstance( 'NativePasswordPolicy' )
+			static fn () => LoggerFactory::getInstance( 'NativePasswordPolicy' )
 		);
 	},
 	'NativePasswordPolicy.TemporaryPasswordGenerator' => static function (

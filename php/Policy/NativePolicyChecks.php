@@ -98,7 +98,21 @@ final class NativePolicyChecks {
 		return self::engine()->check( 'PasswordNotInCommonList', $policyVal, $user, $password );
 	}
 
+	/** The service container $engine came from; a reset container gets a new engine */
+	private static ?MediaWikiServices $services = null;
+
+	private static ?PolicyEngine $engine = null;
+
+	/**
+	 * The engine service, cached per service container: MediaWiki calls these callables for every
+	 * check of every login, so a container lookup each time would cost more than the check.
+	 */
 	private static function engine(): PolicyEngine {
-		return MediaWikiServices::getInstance()->getService( 'NativePasswordPolicy.PolicyEngine' );
+		$services = MediaWikiServices::getInstance();
+		if ( $services !== self::$services ) {
+			self::$engine = $services->getService( 'NativePasswordPolicy.PolicyEngine' );
+			self::$services = $services;
+		}
+		return self::$engine;
 	}
 }

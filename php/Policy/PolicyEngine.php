@@ -29,23 +29,30 @@ use Throwable;
  */
 class PolicyEngine {
 
-	/** @var Engine|null|false The native engine; false once building it failed */
-	private $native = null;
+	/** @var Engine|null The native engine, once resolved; null when it could not be built */
+	private ?Engine $native = null;
+
+	/** Whether $native has been resolved (built or found unavailable) in this object's life */
+	private bool $nativeResolved = false;
+
+	private ?LoggerInterface $logger = null;
 
 	/**
 	 * @param array $engineConfig Configuration of the native engine (see ServiceWiring.php)
 	 * @param UserFactory $userFactory
-	 * @param LoggerInterface $logger
+	 * @param callable():LoggerInterface $loggerFactory Called when there is something to log,
+	 *   so that a request with a healthy engine pays nothing for logging
 	 */
 	public function __construct(
 		private readonly array $engineConfig,
 		private readonly UserFactory $userFactory,
-		private readonly LoggerInterface $logger
+		private readonly mixed $loggerFactory
 	) {
 	}
 
 	/**
-	 * Runs one check, as core's PasswordPolicyChecks::check{Name}() would.
+	 * Runs one check, as core's PasswordPolicyChecks::check{Name}() would. This is the path
+	 * MediaWiki takes for every check at login and account creation, so it is kept lean.
 	 *
 	 * @param string $check Check name (a key of CorePolicyChecks::METHODS)
 	 * @param mixed $policyVal The configured value
@@ -54,10 +61,12 @@ class PolicyEngine {
 	 * @return Status
 	 */
 	public function check( string $check, $policyVal, UserIdentity $user, $password ): Status {
-		$native = $this->nativeFor( $policyVal, $password );
-		if ( $native ) {
+		$native = $this->nativeResolved ? $this->native : $this->native();
+		// Arrays, objects and non-string passwords stay with core's checks.
+		if ( $native && is_string( $password ) && ( is_scalar( $policyVal ) || $policyVal === null ) ) {
 			try {
-				return $this->statusOf( $native->check( $check, $policyVal, $user->getName(), $password ) );
+				$failures = $native->check( $check, $policyVal, $user->getName(), $password );
+				return $failures === null ? Status::newGood() : $this->statusOf( $failures );
 			} catch ( EngineException $e ) {
 				$this->logFallback( $check, $e );
 			}
@@ -96,7 +105,7 @@ class PolicyEngine {
 				'suggestChangeOnLogin' => !empty( $settings['suggestChangeOnLogin'] ),
 			];
 			$nativeCheck = NativePolicyChecks::nameOf( $checks[$policy] );
-			if ( $nativeCheck !== null && $this->nativeFor( $settings['value'], $password ) ) {
+			if ( $nativeCheck !== null && $this->nativeCanTake( $settings['value'], $password ) ) {
 				$entries[] = [ 'check' => $nativeCheck, 'value' => $settings['value'] ] + $flags;
 			} else {
 				$status = call_user_func( $checks[$policy], $settings['value'], $legacyUser, $password );
@@ -186,25 +195,22 @@ class PolicyEngine {
 	}
 
 	/**
-	 * The native engine, when it can take this value and password.
-	 * Arrays, objects and non-string passwords stay with core's checks.
+	 * Whether the native engine can take this value and password: arrays, objects and
+	 * non-string passwords stay with core's checks.
 	 *
 	 * @param mixed $policyVal
 	 * @param mixed $password
-	 * @return Engine|null
+	 * @return bool
 	 */
-	private function nativeFor( $policyVal, $password ): ?Engine {
-		if ( !is_string( $password ) || !( $policyVal === null || is_scalar( $policyVal ) ) ) {
-			return null;
-		}
-		return $this->native();
+	private function nativeCanTake( $policyVal, $password ): bool {
+		return is_string( $password ) && ( $policyVal === null || is_scalar( $policyVal ) ) && $this->native();
 	}
 
 	private function native(): ?Engine {
-		if ( $this->native === null ) {
-			$this->native = false;
+		if ( !$this->nativeResolved ) {
+			$this->nativeResolved = true;
 			if ( !NativeModule::isLoaded() ) {
-				$this->logger->warning(
+				$this->logger()->warning(
 					'The PHP module {module} is not loaded: password policy checks run in PHP.',
 					[ 'module' => NativeModule::NAME ]
 				);
@@ -212,17 +218,22 @@ class PolicyEngine {
 				try {
 					$this->native = new Engine( json_encode( $this->engineConfig, JSON_THROW_ON_ERROR ) );
 					foreach ( $this->native->problems() as $problem ) {
-						$this->logger->error( 'Native password policy engine: {problem}', [ 'problem' => $problem ] );
+						$this->logger()->error( 'Native password policy engine: {problem}', [ 'problem' => $problem ] );
 					}
 				} catch ( Throwable $e ) {
-					$this->logger->error(
+					$this->logger()->error(
 						'Native password policy engine could not start: {message}. Checks run in PHP.',
 						[ 'message' => $e->getMessage() ]
 					);
 				}
 			}
 		}
-		return $this->native ?: null;
+		return $this->native;
+	}
+
+	private function logger(): LoggerInterface {
+		$this->logger ??= ( $this->loggerFactory )();
+		return $this->logger;
 	}
 
 	/**
@@ -263,7 +274,7 @@ class PolicyEngine {
 
 	private function logFallback( string $check, EngineException $e ): void {
 		// The message never contains the password: the module formats no input into it.
-		$this->logger->error(
+		$this->logger()->error(
 			'Native password check {check} failed, core\'s PHP check used instead: {message}',
 			[ 'check' => $check, 'message' => $e->getMessage(), 'code' => $e->getCode() ]
 		);

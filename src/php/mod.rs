@@ -50,7 +50,8 @@ impl PhpEngine {
     /// @param mixed $value The check's configured value (null, bool, int, float or string).
     /// @param string $username The user name.
     /// @param string $password The password (bytes).
-    /// @return array List of failures: each ['message' => string, 'params' => array, 'fatal' => bool].
+    /// @return array|null Null when the password passes (no array is built on the common path),
+    ///   else a list of failures: each ['message' => string, 'params' => array, 'fatal' => bool].
     /// @throws \NativePasswordPolicy\EngineException CODE_UNAVAILABLE when a file the check needs is not loaded.
     pub fn check(
         &self,
@@ -58,7 +59,7 @@ impl PhpEngine {
         value: &Zval,
         username: BinarySlice<u8>,
         password: BinarySlice<u8>,
-    ) -> PhpResult<ZBox<ZendHashTable>> {
+    ) -> PhpResult<Option<ZBox<ZendHashTable>>> {
         guard(|| {
             let check = CheckId::from_name(&check).ok_or_else(|| convert::unknown_check(&check))?;
             let policy_value = convert::policy_value(value)?;
@@ -69,7 +70,10 @@ impl PhpEngine {
                 .engine
                 .check(check, &policy_value, &subject, &password)
                 .map_err(EngineError::Unavailable)?;
-            convert::failure_list(failures.iter().map(|f| (None, f)), value)
+            if failures.is_empty() {
+                return Ok(None);
+            }
+            convert::failure_list(failures.iter().map(|f| (None, f)), value).map(Some)
         })
     }
 

@@ -67,7 +67,7 @@ class EngineTest extends TestCase {
 			$this->assertCount( 1, $problems );
 			$this->assertStringContainsString( $file, $problems[0] );
 			$this->assertStringContainsString( $why, $problems[0] );
-			$this->assertSame( [], $engine->check( 'MinimalPasswordLength', 1, 'A', 'abc' ), 'other checks still run' );
+			$this->assertNull( $engine->check( 'MinimalPasswordLength', 1, 'A', 'abc' ), 'other checks still run' );
 			try {
 				$engine->check( 'PasswordNotInCommonList', true, 'A', 'password' );
 				$this->fail( 'no exception' );
@@ -79,7 +79,7 @@ class EngineTest extends TestCase {
 
 	public function testBytesAreData(): void {
 		$engine = $this->engine();
-		$this->assertSame( [], $engine->check( 'PasswordNotInCommonList', true, "\xff", "\xff\xfe\xfd\0\x80" ) );
+		$this->assertNull( $engine->check( 'PasswordNotInCommonList', true, "\xff", "\xff\xfe\xfd\0\x80" ) );
 		$this->assertSame(
 			[ [ 'message' => 'password-substring-username-match', 'params' => [], 'fatal' => false ] ],
 			$engine->check( 'PasswordCannotBeSubstringInUsername', true, "Na\0me\xff", "A\0ME\xff" )
@@ -98,8 +98,8 @@ class EngineTest extends TestCase {
 			[ [ 'message' => 'passwordtoolong', 'params' => [ 4096 ], 'fatal' => true ] ],
 			$engine->check( 'MaximalPasswordLength', 4096, str_repeat( 'N', 1 << 20 ), $megabyte )
 		);
-		$this->assertSame( [], $engine->check( 'PasswordNotInCommonList', true, 'A', $megabyte ) );
-		$this->assertSame( [], $engine->check( 'PasswordCannotBeSubstringInUsername', true, str_repeat( 'ab', 1 << 19 ), $megabyte ) );
+		$this->assertNull( $engine->check( 'PasswordNotInCommonList', true, 'A', $megabyte ) );
+		$this->assertNull( $engine->check( 'PasswordCannotBeSubstringInUsername', true, str_repeat( 'ab', 1 << 19 ), $megabyte ) );
 	}
 
 	public function testPolicyValuesKeepTheirPhpType(): void {

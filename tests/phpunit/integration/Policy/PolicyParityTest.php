@@ -144,7 +144,7 @@ class PolicyParityTest extends MediaWikiIntegrationTestCase {
 		$engine = new PolicyEngine(
 			[ 'commonPasswordsFile' => __FILE__ ],
 			$this->getServiceContainer()->getUserFactory(),
-			$logger
+			static fn () => $logger
 		);
 		$user = new UserIdentityValue( 0, 'Example' );
 		foreach ( [ 'password', 'not-common-at-all-7f3a' ] as $password ) {
