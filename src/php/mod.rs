@@ -15,7 +15,7 @@ use ext_php_rs::zend::ModuleEntry;
 use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 
 use crate::engine::{Engine, EngineConfig};
-use crate::policy::{CheckId, Subject};
+use crate::policy::CheckId;
 
 use exception::{EngineError, guard};
 
@@ -48,6 +48,8 @@ impl PhpEngine {
     /// @param mixed $value The check's configured value (null, bool, int, float or string).
     /// @param string $username The user name.
     /// @param string $password The password (bytes).
+    /// @param array|null $context More about the account, for the checks beyond core:
+    ///   ['realName' => string, 'email' => string] (each optional).
     /// @return array List of failures: each ['message' => string, 'params' => array, 'fatal' => bool].
     /// @throws \NativePasswordPolicy\EngineException CODE_UNAVAILABLE when a file the check needs is not loaded.
     pub fn check(
@@ -56,13 +58,13 @@ impl PhpEngine {
         value: &Zval,
         username: BinarySlice<u8>,
         password: BinarySlice<u8>,
+        context: Option<&ZendHashTable>,
     ) -> PhpResult<ZBox<ZendHashTable>> {
         guard(|| {
             let check = CheckId::from_name(&check).ok_or_else(|| convert::unknown_check(&check))?;
             let policy_value = convert::policy_value(value)?;
-            let subject = Subject {
-                username: &username,
-            };
+            let context = convert::SubjectContext::from_table(context)?;
+            let subject = context.subject(&username);
             let failures = self
                 .engine
                 .check(check, &policy_value, &subject, &password)
@@ -79,6 +81,8 @@ impl PhpEngine {
     ///   ['check' => string, 'value' => mixed, 'forceChange' => bool, 'suggestChangeOnLogin' => bool]
     ///   and entries already evaluated in PHP ['good' => bool, 'ok' => bool, 'forceChange' => bool,
     ///   'suggestChangeOnLogin' => bool].
+    /// @param array|null $context More about the account, for the checks beyond core:
+    ///   ['realName' => string, 'email' => string] (each optional).
     /// @return array ['failures' => list of ['entry' => int, 'message' => string, 'params' => array,
     ///   'fatal' => bool], 'forceChange' => bool, 'suggestChangeOnLogin' => bool].
     pub fn evaluate(
@@ -86,12 +90,12 @@ impl PhpEngine {
         username: BinarySlice<u8>,
         password: BinarySlice<u8>,
         entries: &ZendHashTable,
+        context: Option<&ZendHashTable>,
     ) -> PhpResult<ZBox<ZendHashTable>> {
         guard(|| {
             let (entries, values) = convert::policy_entries(entries)?;
-            let subject = Subject {
-                username: &username,
-            };
+            let context = convert::SubjectContext::from_table(context)?;
+            let subject = context.subject(&username);
             let verdict = self
                 .engine
                 .evaluate(&entries, &subject, &password)
