@@ -76,3 +76,6 @@ fn filter_key(digest: &[u8; 20]) -> u64 {
     bytes.copy_from_slice(&digest[8..16]);
     u64::from_le_bytes(bytes)
 }
+
+#[cfg(test)]
+mod tests;
