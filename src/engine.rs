@@ -77,7 +77,11 @@ impl<T> Compiled<T> {
         }
     }
 
-    fn get(&self, key: &[String], compile: impl FnOnce(&[String]) -> Result<T, Error>) -> Loaded<T> {
+    fn get(
+        &self,
+        key: &[String],
+        compile: impl FnOnce(&[String]) -> Result<T, Error>,
+    ) -> Loaded<T> {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((_, loaded)) = entries.iter().find(|(k, _)| k.as_slice() == key) {
             return loaded.clone();
@@ -134,13 +138,19 @@ impl Engine {
                 } else {
                     &WORD_LISTS_EXACT
                 };
-                cache.get(&list.path, |path| WordList::load(path, list.case_insensitive))
+                cache.get(&list.path, |path| {
+                    WordList::load(path, list.case_insensitive)
+                })
             })
             .collect();
         let usable_word_lists = if word_lists.is_empty() {
             None
         } else {
-            word_lists.iter().cloned().collect::<Result<Vec<_>, _>>().ok()
+            word_lists
+                .iter()
+                .cloned()
+                .collect::<Result<Vec<_>, _>>()
+                .ok()
         };
         let deny_words = if config.deny_words.is_empty() {
             Ok(Arc::new(DenyWords::default()))
@@ -223,6 +233,11 @@ impl Engine {
         policy::run_check(check, value, subject, password, &self.resources())
     }
 
+    /// The breach corpus lookup alone (see [`policy::in_breach_corpus`]).
+    pub fn in_breach_corpus(&self, password: &[u8]) -> Result<bool, Unavailable> {
+        policy::in_breach_corpus(password, &self.resources())
+    }
+
     /// Evaluates a whole effective policy (see [`policy::evaluate`]).
     pub fn evaluate(
         &self,
@@ -264,10 +279,13 @@ mod tests {
                 "denyWords": ["acme"], "denyPatterns": ["^x"]}"#,
         )
         .unwrap();
-        assert_eq!(config.word_lists[1].case_insensitive, true);
+        assert!(config.word_lists[1].case_insensitive);
         assert!(!config.word_lists[0].case_insensitive);
         assert!(config.normalize_nfkc);
-        assert_eq!(EngineConfig::from_json(b"{}").unwrap(), EngineConfig::default());
+        assert_eq!(
+            EngineConfig::from_json(b"{}").unwrap(),
+            EngineConfig::default()
+        );
     }
 
     #[test]
@@ -328,10 +346,18 @@ mod tests {
             CheckId::PasswordNotInBreachCorpus,
             CheckId::PasswordNotInWordLists,
         ] {
-            assert!(engine.check(check, &on, &subject(), b"x").is_err(), "{check}");
+            assert!(
+                engine.check(check, &on, &subject(), b"x").is_err(),
+                "{check}"
+            );
         }
         let failures = engine
-            .check(CheckId::PasswordCannotContainDeniedWords, &on, &subject(), b"my-acme")
+            .check(
+                CheckId::PasswordCannotContainDeniedWords,
+                &on,
+                &subject(),
+                b"my-acme",
+            )
             .unwrap();
         assert_eq!(
             failures[0].message,
@@ -342,7 +368,12 @@ mod tests {
         assert!(plain.problems().is_empty());
         assert!(
             plain
-                .check(CheckId::PasswordCannotMatchDeniedPatterns, &on, &subject(), b"x")
+                .check(
+                    CheckId::PasswordCannotMatchDeniedPatterns,
+                    &on,
+                    &subject(),
+                    b"x"
+                )
                 .unwrap()
                 .is_empty()
         );

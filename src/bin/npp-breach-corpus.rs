@@ -111,9 +111,10 @@ impl BuildProgress for Bar {
                 "reading",
                 "{prefix:>9} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
             ),
-            (BuildStage::Partition, None) => {
-                ("reading", "{prefix:>9} {spinner} {bytes} {bytes_per_sec} {elapsed}")
-            }
+            (BuildStage::Partition, None) => (
+                "reading",
+                "{prefix:>9} {spinner} {bytes} {bytes_per_sec} {elapsed}",
+            ),
             (BuildStage::Build, _) => (
                 "filtering",
                 "{prefix:>9} [{bar:40}] {human_pos}/{human_len} records {per_sec} ETA {eta}",

@@ -30,7 +30,9 @@ impl WordList {
     /// as bytes. With `case_insensitive`, words and passwords are compared in lower case
     /// (Unicode lower-casing; invalid UTF-8 is decoded lossily).
     pub fn load(path: &Path, case_insensitive: bool) -> Result<Self, Error> {
-        let len = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+        let len = std::fs::metadata(path)
+            .map_err(|e| Error::io(path, e))?
+            .len();
         if len > MAX_WORD_LIST_BYTES {
             return Err(Error::new(ErrorKind::InvalidFile(format!(
                 "word list of {len} bytes is larger than the {MAX_WORD_LIST_BYTES}-byte limit"
@@ -125,7 +127,8 @@ mod tests {
 
     #[test]
     fn exact_lists() {
-        let list = WordList::from_bytes(b"Zebra\r\napple\n\nApple\napple\n\xff\xfe\nlast", false).unwrap();
+        let list =
+            WordList::from_bytes(b"Zebra\r\napple\n\nApple\napple\n\xff\xfe\nlast", false).unwrap();
         assert_eq!(list.len(), 5);
         assert!(list.contains(b"apple"));
         assert!(list.contains(b"Apple"));

@@ -104,6 +104,20 @@ impl PhpEngine {
         })
     }
 
+    /// Looks a password up in the breach corpus: the test of `PasswordNotInBreachCorpus`
+    /// alone, returning a plain bool (cheaper than `check()`, which builds an array).
+    ///
+    /// @param string $password The password (bytes).
+    /// @return bool True when the password is in the corpus (false-positive rate about 1/65,536).
+    /// @throws \NativePasswordPolicy\EngineException CODE_UNAVAILABLE when no corpus is loaded.
+    pub fn in_breach_corpus(&self, password: BinarySlice<u8>) -> PhpResult<bool> {
+        guard(|| {
+            self.engine
+                .in_breach_corpus(&password)
+                .map_err(EngineError::Unavailable)
+        })
+    }
+
     /// Problems met while loading the files the configuration names (empty when all is well).
     ///
     /// @return string[] One line per problem, naming the file.

@@ -192,7 +192,10 @@ impl DenyPatterns {
 }
 
 fn pattern_error(index: Option<usize>, error: &regex::Error) -> Error {
-    let which = index.map_or_else(|| "denyPatterns".to_owned(), |i| format!("denyPatterns[{i}]"));
+    let which = index.map_or_else(
+        || "denyPatterns".to_owned(),
+        |i| format!("denyPatterns[{i}]"),
+    );
     match error {
         regex::Error::CompiledTooBig(limit) => Error::config(format!(
             "{which}: the compiled pattern exceeds the size limit of {limit} bytes; simplify it"
@@ -222,7 +225,10 @@ mod tests {
 
     #[test]
     fn context_words_of_fields() {
-        assert_eq!(context_words(b"John Smith", false), vec!["john", "smith", "johnsmith"]);
+        assert_eq!(
+            context_words(b"John Smith", false),
+            vec!["john", "smith", "johnsmith"]
+        );
         assert_eq!(
             context_words(b"j.smith+wiki@example.org", true),
             vec!["smith", "wiki", "jsmithtwiki", "exampie", "exampieorg"]

@@ -31,25 +31,17 @@ pub(super) fn run(
                 Severity::Error,
             )]
         }
-        CheckId::PasswordNotInBreachCorpus if value.is_truthy() => {
-            let corpus = resources
-                .breach_corpus
-                .ok_or(Unavailable::MissingResource("the breach corpus"))?;
-            // Both forms are looked up: lists hold passwords as people typed them.
-            let breached = corpus.contains_password(checked)
-                || (password.given != checked && corpus.contains_password(password.given));
-            flag(
-                breached,
-                "nativepasswordpolicy-password-in-breach-corpus",
-            )
-        }
+        CheckId::PasswordNotInBreachCorpus if value.is_truthy() => flag(
+            in_breach_corpus(password, resources)?,
+            "nativepasswordpolicy-password-in-breach-corpus",
+        ),
         CheckId::PasswordCannotContainContextWords if value.is_truthy() => {
             context::context_failures(subject, resources.site_name, checked)
         }
         CheckId::PasswordCannotContainDeniedWords if value.is_truthy() => {
             let words = resources
                 .deny_words
-                .ok_or(Unavailable::MissingResource("the deny words"))?;
+                .ok_or(Unavailable::MissingResource("the deny-word set"))?;
             flag(
                 words.matches(checked),
                 "nativepasswordpolicy-password-contains-denied-word",
@@ -58,16 +50,16 @@ pub(super) fn run(
         CheckId::PasswordCannotMatchDeniedPatterns if value.is_truthy() => {
             let patterns = resources
                 .deny_patterns
-                .ok_or(Unavailable::MissingResource("the deny patterns"))?;
+                .ok_or(Unavailable::MissingResource("the deny-pattern set"))?;
             flag(
                 patterns.matches(checked),
                 "nativepasswordpolicy-password-matches-denied-pattern",
             )
         }
         CheckId::PasswordNotInWordLists if value.is_truthy() => {
-            let lists = resources
-                .word_lists
-                .ok_or(Unavailable::MissingResource("the operator word lists"))?;
+            let lists = resources.word_lists.ok_or(Unavailable::MissingResource(
+                "the set of operator word lists",
+            ))?;
             flag(
                 lists.iter().any(|list| list.contains(checked)),
                 "nativepasswordpolicy-password-in-word-list",
@@ -79,6 +71,19 @@ pub(super) fn run(
         _ => Vec::new(),
     };
     Ok(failures)
+}
+
+/// The breach corpus lookup of `PasswordNotInBreachCorpus`. Both forms of the password are
+/// looked up when they differ: lists hold passwords as people typed them.
+pub(super) fn in_breach_corpus(
+    password: Candidate<'_>,
+    resources: &Resources<'_>,
+) -> Result<bool, Unavailable> {
+    let corpus = resources
+        .breach_corpus
+        .ok_or(Unavailable::MissingResource("the breach corpus"))?;
+    Ok(corpus.contains_password(password.checked)
+        || (password.given != password.checked && corpus.contains_password(password.given)))
 }
 
 fn flag(failed: bool, message: &'static str) -> Vec<Failure> {
@@ -142,7 +147,11 @@ mod tests {
         let bytes = passwords.as_bytes().to_vec();
         CorpusBuilder::new()
             .build(
-                vec![CorpusInput::reader("test", Box::new(std::io::Cursor::new(bytes)), None)],
+                vec![CorpusInput::reader(
+                    "test",
+                    Box::new(std::io::Cursor::new(bytes)),
+                    None,
+                )],
                 &path,
                 &(),
             )
@@ -165,7 +174,12 @@ mod tests {
         );
         // e + combining accent: two code points, one after NFKC.
         assert_eq!(
-            messages(CheckId::MinimalPasswordCodePoints, Int(2), "e\u{301}".as_bytes(), &r),
+            messages(
+                CheckId::MinimalPasswordCodePoints,
+                Int(2),
+                "e\u{301}".as_bytes(),
+                &r
+            ),
             too_few
         );
         assert_eq!(
@@ -186,7 +200,12 @@ mod tests {
         );
         // Invalid UTF-8 counts lossily and never panics.
         assert_eq!(
-            messages(CheckId::MinimalPasswordCodePoints, Int(4), b"\xff\xfe\xfd", &r),
+            messages(
+                CheckId::MinimalPasswordCodePoints,
+                Int(4),
+                b"\xff\xfe\xfd",
+                &r
+            ),
             too_few
         );
     }
@@ -201,7 +220,10 @@ mod tests {
             &Resources::default(),
         )
         .unwrap();
-        assert_eq!(failures[0].params, [super::super::MessageParam::PolicyValue]);
+        assert_eq!(
+            failures[0].params,
+            [super::super::MessageParam::PolicyValue]
+        );
         assert_eq!(failures[0].severity, Severity::Error);
     }
 
@@ -213,10 +235,32 @@ mod tests {
             ..Resources::default()
         };
         let breached = ["nativepasswordpolicy-password-in-breach-corpus"];
-        assert_eq!(messages(CheckId::PasswordNotInBreachCorpus, Bool(true), b"hunter2", &r), breached);
-        assert!(messages(CheckId::PasswordNotInBreachCorpus, Bool(false), b"hunter2", &r).is_empty());
+        assert_eq!(
+            messages(
+                CheckId::PasswordNotInBreachCorpus,
+                Bool(true),
+                b"hunter2",
+                &r
+            ),
+            breached
+        );
         assert!(
-            messages(CheckId::PasswordNotInBreachCorpus, Bool(true), b"Hunter2", &r).is_empty()
+            messages(
+                CheckId::PasswordNotInBreachCorpus,
+                Bool(false),
+                b"hunter2",
+                &r
+            )
+            .is_empty()
+        );
+        assert!(
+            messages(
+                CheckId::PasswordNotInBreachCorpus,
+                Bool(true),
+                b"Hunter2",
+                &r
+            )
+            .is_empty()
         );
         let missing = run_check(
             CheckId::PasswordNotInBreachCorpus,
@@ -225,11 +269,19 @@ mod tests {
             b"x",
             &Resources::default(),
         );
-        assert_eq!(missing, Err(Unavailable::MissingResource("the breach corpus")));
+        assert_eq!(
+            missing,
+            Err(Unavailable::MissingResource("the breach corpus"))
+        );
         // Disabled checks need no resource.
         assert!(
-            messages(CheckId::PasswordNotInBreachCorpus, Int(0), b"x", &Resources::default())
-                .is_empty()
+            messages(
+                CheckId::PasswordNotInBreachCorpus,
+                Int(0),
+                b"x",
+                &Resources::default()
+            )
+            .is_empty()
         );
     }
 
@@ -247,24 +299,54 @@ mod tests {
         };
         // The fullwidth form is in the list as typed.
         assert_eq!(
-            messages(CheckId::PasswordNotInBreachCorpus, Bool(true), "ｈｕｎｔｅｒ２".as_bytes(), &normalized).len(),
+            messages(
+                CheckId::PasswordNotInBreachCorpus,
+                Bool(true),
+                "ｈｕｎｔｅｒ２".as_bytes(),
+                &normalized
+            )
+            .len(),
             1
         );
         // Its NFKC form "pass" is in the list.
         assert_eq!(
-            messages(CheckId::PasswordNotInBreachCorpus, Bool(true), "ｐａｓｓ".as_bytes(), &normalized).len(),
+            messages(
+                CheckId::PasswordNotInBreachCorpus,
+                Bool(true),
+                "ｐａｓｓ".as_bytes(),
+                &normalized
+            )
+            .len(),
             1
         );
         assert!(
-            messages(CheckId::PasswordNotInBreachCorpus, Bool(true), "ｐａｓｓ".as_bytes(), &raw)
-                .is_empty()
+            messages(
+                CheckId::PasswordNotInBreachCorpus,
+                Bool(true),
+                "ｐａｓｓ".as_bytes(),
+                &raw
+            )
+            .is_empty()
         );
         // Core's byte length sees the normalised form: "ｐａｓｓ" is 12 bytes, "pass" 4.
         assert_eq!(
-            messages(CheckId::MinimalPasswordLength, Int(5), "ｐａｓｓ".as_bytes(), &normalized),
+            messages(
+                CheckId::MinimalPasswordLength,
+                Int(5),
+                "ｐａｓｓ".as_bytes(),
+                &normalized
+            ),
             ["passwordtooshort"]
         );
-        assert!(messages(CheckId::MinimalPasswordLength, Int(5), "ｐａｓｓ".as_bytes(), &raw).is_empty());
+        assert!(
+            messages(
+                CheckId::MinimalPasswordLength,
+                Int(5),
+                "ｐａｓｓ".as_bytes(),
+                &raw
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -300,16 +382,31 @@ mod tests {
             ..Resources::default()
         };
         assert_eq!(
-            messages(CheckId::PasswordCannotContainDeniedWords, Bool(true), b"I<3ACME", &r),
+            messages(
+                CheckId::PasswordCannotContainDeniedWords,
+                Bool(true),
+                b"I<3ACME",
+                &r
+            ),
             ["nativepasswordpolicy-password-contains-denied-word"]
         );
         assert_eq!(
-            messages(CheckId::PasswordCannotMatchDeniedPatterns, Bool(true), b"Winter2025", &r),
+            messages(
+                CheckId::PasswordCannotMatchDeniedPatterns,
+                Bool(true),
+                b"Winter2025",
+                &r
+            ),
             ["nativepasswordpolicy-password-matches-denied-pattern"]
         );
         assert!(
-            messages(CheckId::PasswordCannotMatchDeniedPatterns, Bool(true), b"Winter2025!", &r)
-                .is_empty()
+            messages(
+                CheckId::PasswordCannotMatchDeniedPatterns,
+                Bool(true),
+                b"Winter2025!",
+                &r
+            )
+            .is_empty()
         );
     }
 
@@ -326,7 +423,10 @@ mod tests {
         let check = CheckId::PasswordNotInWordLists;
         assert_eq!(messages(check, Bool(true), b"Sommerferien", &r), listed);
         assert!(messages(check, Bool(true), b"sommerferien", &r).is_empty());
-        assert_eq!(messages(check, Bool(true), "FUßBALL".as_bytes(), &r), listed);
+        assert_eq!(
+            messages(check, Bool(true), "FUßBALL".as_bytes(), &r),
+            listed
+        );
         assert!(messages(check, Bool(true), b"Fussball", &r).is_empty());
     }
 
@@ -346,10 +446,18 @@ mod tests {
                 suggest_change_on_login: false,
             },
         ];
-        let verdict =
-            evaluate(&entries, &Subject::default(), b"password", &Resources::default()).unwrap();
+        let verdict = evaluate(
+            &entries,
+            &Subject::default(),
+            b"password",
+            &Resources::default(),
+        )
+        .unwrap();
         assert!(verdict.failures.iter().all(|(entry, _)| *entry == 0));
-        assert_eq!(verdict.failures[0].1.message, "nativepasswordpolicy-password-too-weak");
+        assert_eq!(
+            verdict.failures[0].1.message,
+            "nativepasswordpolicy-password-too-weak"
+        );
         assert!(verdict.suggest_change_on_login);
     }
 
@@ -360,8 +468,18 @@ mod tests {
         let qqq: serde_json::Value =
             serde_json::from_str(include_str!("../../i18n/qqq.json")).unwrap();
         for key in message_keys() {
-            assert!(en.get(key).and_then(|v| v.as_str()).is_some_and(|v| !v.is_empty()), "en: {key}");
-            assert!(qqq.get(key).and_then(|v| v.as_str()).is_some_and(|v| !v.is_empty()), "qqq: {key}");
+            assert!(
+                en.get(key)
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|v| !v.is_empty()),
+                "en: {key}"
+            );
+            assert!(
+                qqq.get(key)
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|v| !v.is_empty()),
+                "qqq: {key}"
+            );
         }
     }
 

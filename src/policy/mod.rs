@@ -265,6 +265,19 @@ pub fn run_check(
     run_candidate(check, value, subject, candidate, resources)
 }
 
+/// True when the password is in the breach corpus: the lookup of `PasswordNotInBreachCorpus`
+/// alone, for callers that want a plain answer (NFKC option and both-forms rule included).
+pub fn in_breach_corpus(password: &[u8], resources: &Resources<'_>) -> Result<bool, Unavailable> {
+    let checked = checked_form(password, resources);
+    extended_checks::in_breach_corpus(
+        Candidate {
+            given: password,
+            checked: &checked,
+        },
+        resources,
+    )
+}
+
 /// One entry of a user's effective (merged) policy.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PolicyEntry {

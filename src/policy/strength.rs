@@ -50,7 +50,10 @@ pub(super) fn failures(
     }
     let mut failures = vec![Failure {
         message: "nativepasswordpolicy-password-too-weak",
-        params: vec![MessageParam::PolicyValue, MessageParam::Int(i64::from(score))],
+        params: vec![
+            MessageParam::PolicyValue,
+            MessageParam::Int(i64::from(score)),
+        ],
         severity: Severity::Error,
     }];
     if let Some(feedback) = feedback {
@@ -130,7 +133,9 @@ pub fn suggestion_key(suggestion: Suggestion) -> &'static str {
             "nativepasswordpolicy-strength-suggestion-avoid-repeats"
         }
         Suggestion::AvoidSequences => "nativepasswordpolicy-strength-suggestion-avoid-sequences",
-        Suggestion::AvoidRecentYears => "nativepasswordpolicy-strength-suggestion-avoid-recent-years",
+        Suggestion::AvoidRecentYears => {
+            "nativepasswordpolicy-strength-suggestion-avoid-recent-years"
+        }
         Suggestion::AvoidYearsThatAreAssociatedWithYou => {
             "nativepasswordpolicy-strength-suggestion-avoid-personal-years"
         }
@@ -190,17 +195,25 @@ mod tests {
             username: b"Example",
             ..Subject::default()
         };
-        failures(&PolicyValue::Int(required), &subject, b"", password.as_bytes())
-            .into_iter()
-            .map(|f| f.message)
-            .collect()
+        failures(
+            &PolicyValue::Int(required),
+            &subject,
+            b"",
+            password.as_bytes(),
+        )
+        .into_iter()
+        .map(|f| f.message)
+        .collect()
     }
 
     #[test]
     fn weak_passwords_fail_with_feedback() {
         let found = messages(3, "password");
         assert_eq!(found[0], "nativepasswordpolicy-password-too-weak");
-        assert!(found.contains(&"nativepasswordpolicy-strength-warning-top10"), "{found:?}");
+        assert!(
+            found.contains(&"nativepasswordpolicy-strength-warning-top10"),
+            "{found:?}"
+        );
         assert!(found.len() > 1);
     }
 

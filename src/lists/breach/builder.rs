@@ -275,7 +275,10 @@ impl CorpusBuilder {
             drop(sender);
             formats
         });
-        match first_error.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        match first_error
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+        {
             Some(error) => Err(error),
             None => Ok(formats),
         }
@@ -401,10 +404,7 @@ impl TempDir {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
-        let path = root.join(format!(
-            ".npp-breach-build-{}-{nanos}",
-            std::process::id()
-        ));
+        let path = root.join(format!(".npp-breach-build-{}-{nanos}", std::process::id()));
         fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
         Ok(TempDir { path })
     }
@@ -462,7 +462,10 @@ impl Partition {
 
     /// Flushes every bucket; returns the records per bucket and the input records read.
     fn finish(self) -> Result<(Vec<u64>, u64), Error> {
-        let (writers, counts, total) = self.writers.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let (writers, counts, total) = self
+            .writers
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
         for (bucket, mut writer) in writers.into_iter().enumerate() {
             writer
                 .flush()
@@ -489,9 +492,7 @@ fn read_input(
 ) -> Result<InputFormat, Error> {
     let CorpusInput { name, reader, .. } = input;
     let mut reader = BufReader::with_capacity(1 << 20, reader);
-    let read_error = |e: std::io::Error| {
-        Error::new(ErrorKind::Io(format!("reading {name}: {e}")))
-    };
+    let read_error = |e: std::io::Error| Error::new(ErrorKind::Io(format!("reading {name}: {e}")));
     let mut format = format;
     let mut offset = 0u64;
     let mut carry: Vec<u8> = Vec::new();
@@ -711,7 +712,9 @@ mod tests {
         assert_eq!(count, 24230577);
         assert_eq!(parse_sha1_line(hex.to_lowercase().as_bytes()).unwrap().1, 1);
         assert_eq!(
-            parse_sha1_line(format!("{hex}:99999999999").as_bytes()).unwrap().1,
+            parse_sha1_line(format!("{hex}:99999999999").as_bytes())
+                .unwrap()
+                .1,
             u32::MAX
         );
         assert!(parse_sha1_line(format!("{hex}:").as_bytes()).is_none());

@@ -225,7 +225,9 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Layout, Error> {
     }
     let header = &bytes[..expected_header_len];
     if header[HEADER_CHECKSUM_AT..HEADER_CHECKSUM_AT + 8] != header_checksum(header) {
-        return Err(invalid("header checksum mismatch: the file is corrupt".into()));
+        return Err(invalid(
+            "header checksum mismatch: the file is corrupt".into(),
+        ));
     }
     let file_len = read_u64(bytes, 24);
     if file_len != bytes.len() as u64 {

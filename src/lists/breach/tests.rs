@@ -103,7 +103,11 @@ fn many_shards() {
 #[test]
 fn builds_are_reproducible() {
     let text: String = (0..2000).map(|i| format!("{i}\n")).collect();
-    let one = build_bytes(CorpusBuilder::new().max_shard_keys(300), vec![input("a", text.clone())]).0;
+    let one = build_bytes(
+        CorpusBuilder::new().max_shard_keys(300),
+        vec![input("a", text.clone())],
+    )
+    .0;
     let two = build_bytes(
         CorpusBuilder::new().max_shard_keys(300).threads(1),
         vec![input("a", text)],
@@ -186,7 +190,13 @@ fn clear_errors_for_damaged_headers() {
     let last = data.len() - 1;
     data[last] ^= 0xff;
     let corpus = BreachCorpus::from_bytes(&data).unwrap();
-    assert!(corpus.verify_data().unwrap_err().to_string().contains("data checksum"));
+    assert!(
+        corpus
+            .verify_data()
+            .unwrap_err()
+            .to_string()
+            .contains("data checksum")
+    );
 }
 
 /// Re-signs a header after editing it, as a hostile file would be.
@@ -209,8 +219,16 @@ fn hostile_descriptors_are_rejected_even_with_a_valid_checksum() {
         (descriptor + 16, u32::MAX.to_le_bytes().to_vec(), "segment"),
         (descriptor + 24, 1u64.to_le_bytes().to_vec(), "aligned"),
         (descriptor + 24, 0u64.to_le_bytes().to_vec(), "overlap"),
-        (descriptor + 24, (1u64 << 40).to_le_bytes().to_vec(), "past the end"),
-        (descriptor + 32, 1u64.to_le_bytes().to_vec(), "fingerprints stored"),
+        (
+            descriptor + 24,
+            (1u64 << 40).to_le_bytes().to_vec(),
+            "past the end",
+        ),
+        (
+            descriptor + 32,
+            1u64.to_le_bytes().to_vec(),
+            "fingerprints stored",
+        ),
         (descriptor + 40, (1u64 << 40).to_le_bytes().to_vec(), "keys"),
         (16, 1u64.to_le_bytes().to_vec(), "header says"),
         (32, 8u32.to_le_bytes().to_vec(), "fingerprint width"),

@@ -1,0 +1,13 @@
+<?php
+/**
+ * Bootstrap of the module tests: they need the native module loaded into this PHP.
+ *
+ * @license GPL-2.0-or-later
+ * @file
+ */
+
+if ( !extension_loaded( 'native_password_policy' ) ) {
+	fwrite( STDERR, "The native_password_policy module is not loaded: run phpunit as\n"
+		. "  php -d extension=\$PWD/target/release/libnative_password_policy.so /usr/bin/phpunit -c tests/module/phpunit.xml\n" );
+	exit( 1 );
+}
