@@ -28,16 +28,26 @@ pub struct EngineConfig {
     /// Operator word list files (`PasswordNotInWordLists`).
     #[serde(default)]
     pub word_lists: Vec<WordListConfig>,
-    /// Normalise passwords to NFKC before every check (default false).
+    /// Normalise passwords to NFKC before every check (default false), core's six included:
+    /// with it, the byte-length checks count the bytes of the NFKC form, and
+    /// `PasswordNotInBreachCorpus` looks up both the given and the NFKC form. Invalid UTF-8
+    /// is decoded lossily (one U+FFFD per invalid sequence) first. The password that is
+    /// stored is never changed.
     #[serde(default)]
     pub normalize_nfkc: bool,
-    /// The site name (`$wgSitename`), a source of context words.
+    /// The site name (`$wgSitename`), a source of context words and of the strength
+    /// estimate's known words.
     #[serde(default)]
     pub site_name: String,
-    /// Words no password may contain (`PasswordCannotContainDeniedWords`).
+    /// Words no password may contain (`PasswordCannotContainDeniedWords`), compared like
+    /// context words: case-insensitive, look-alike characters folded, separators ignored.
     #[serde(default)]
     pub deny_words: Vec<String>,
-    /// Regular expressions no password may match (`PasswordCannotMatchDeniedPatterns`).
+    /// Regular expressions no password may match (`PasswordCannotMatchDeniedPatterns`), in the
+    /// regex crate's syntax, matched against the password's bytes (unanchored: use `^`/`$`;
+    /// `(?i)` for case-insensitive). At most 256 patterns of 1024 bytes, compiled size
+    /// limited; a pattern over the limits or invalid disables this check and is reported by
+    /// [`Engine::problems`].
     #[serde(default)]
     pub deny_patterns: Vec<String>,
 }

@@ -7,6 +7,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -89,18 +90,26 @@ impl From<Format> for InputFormat {
 }
 
 /// Progress on standard error: bytes with rate and ETA while reading, records while building.
+/// One bar per stage, so no frame mixes two stages.
 struct Bar {
-    bar: ProgressBar,
+    quiet: bool,
+    bar: Mutex<ProgressBar>,
 }
 
 impl Bar {
     fn new(quiet: bool) -> Self {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        if quiet || !std::io::stderr().is_terminal() {
-            bar.set_draw_target(ProgressDrawTarget::hidden());
+        let quiet = quiet || !std::io::stderr().is_terminal();
+        Bar {
+            quiet,
+            bar: Mutex::new(ProgressBar::hidden()),
         }
-        bar.enable_steady_tick(Duration::from_millis(200));
-        Bar { bar }
+    }
+
+    fn finish(&self) {
+        self.bar
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .finish_and_clear();
     }
 }
 
@@ -117,23 +126,29 @@ impl BuildProgress for Bar {
             ),
             (BuildStage::Build, _) => (
                 "filtering",
-                "{prefix:>9} [{bar:40}] {human_pos}/{human_len} records {per_sec} ETA {eta}",
+                "{prefix:>9} [{bar:40}] {human_pos}/{human_len} records, {elapsed} elapsed, ETA {eta}",
             ),
         };
-        self.bar.set_position(0);
-        self.bar.set_length(total.unwrap_or(0));
-        if total.is_none() {
-            self.bar.unset_length();
-        }
-        self.bar.set_prefix(label);
+        let target = if self.quiet {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        };
+        let mut bar = ProgressBar::with_draw_target(total, target).with_prefix(label);
         if let Ok(style) = ProgressStyle::with_template(template) {
-            self.bar.set_style(style.progress_chars("=> "));
+            bar = bar.with_style(style.progress_chars("=> "));
         }
-        self.bar.reset_eta();
+        bar.enable_steady_tick(Duration::from_millis(200));
+        let mut current = self.bar.lock().unwrap_or_else(PoisonError::into_inner);
+        current.finish_and_clear();
+        *current = bar;
     }
 
     fn advance(&self, amount: u64) {
-        self.bar.inc(amount);
+        self.bar
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .inc(amount);
     }
 }
 
@@ -186,7 +201,7 @@ fn build(
     let started = Instant::now();
     let bar = Bar::new(quiet);
     let result = builder.build(sources, output, &bar);
-    bar.bar.finish_and_clear();
+    bar.finish();
     let report = result?;
     if !quiet {
         eprintln!(
