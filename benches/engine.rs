@@ -136,6 +136,7 @@ fn benchmarks(c: &mut Criterion) {
     };
     let resources = Resources {
         common_passwords: Some(&filter),
+        ..Resources::default()
     };
     let samples = mix.len() as u64;
 
@@ -148,6 +149,7 @@ fn benchmarks(c: &mut Criterion) {
                 for sample in &mix {
                     let subject = Subject {
                         username: &sample.username,
+                        ..Subject::default()
                     };
                     black_box(
                         policy::run_check(
@@ -173,6 +175,7 @@ fn benchmarks(c: &mut Criterion) {
                 for sample in &mix {
                     let subject = Subject {
                         username: &sample.username,
+                        ..Subject::default()
                     };
                     black_box(
                         policy::evaluate(

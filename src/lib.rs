@@ -14,7 +14,7 @@
 //!     force_change: false,
 //!     suggest_change_on_login: true,
 //! }];
-//! let subject = Subject { username: b"Example" };
+//! let subject = Subject { username: b"Example", ..Subject::default() };
 //! let verdict = evaluate(&policy, &subject, b"short", &Resources::default()).unwrap();
 //! assert_eq!(verdict.failures[0].1.message, "passwordtooshort");
 //! assert!(verdict.suggest_change_on_login);

@@ -263,18 +263,22 @@ impl PasswordGenerator {
 }
 
 /// The shortest length from `base` up to [`MAX_LENGTH`] that every length check of `policy`
-/// accepts, with PHP's comparison rules for the configured values.
+/// accepts, with PHP's comparison rules for the configured values. Generated passwords are
+/// printable ASCII, so their length in code points is their length in bytes.
 fn required_length(base: usize, policy: &[PolicyEntry]) -> Result<usize, Error> {
     let accepts = |length: usize| {
         let length = i64::try_from(length).unwrap_or(i64::MAX);
         policy.iter().all(|entry| match entry {
             PolicyEntry::Native {
-                check: CheckId::MinimalPasswordLength | CheckId::MinimumPasswordLengthToLogin,
+                check:
+                    CheckId::MinimalPasswordLength
+                    | CheckId::MinimumPasswordLengthToLogin
+                    | CheckId::MinimalPasswordCodePoints,
                 value,
                 ..
             } => !value.php_greater_than(length),
             PolicyEntry::Native {
-                check: CheckId::MaximalPasswordLength,
+                check: CheckId::MaximalPasswordLength | CheckId::MaximalPasswordCodePoints,
                 value,
                 ..
             } => !value.php_less_than(length),
@@ -329,6 +333,23 @@ mod tests {
     }
 
     // ---- alphabet and length configuration
+
+    #[test]
+    fn code_point_checks_set_the_length_like_byte_checks() {
+        let entry = |check, value| PolicyEntry::Native {
+            check,
+            value: PolicyValue::Int(value),
+            force_change: false,
+            suggest_change_on_login: false,
+        };
+        let policy = [entry(CheckId::MinimalPasswordCodePoints, 30)];
+        assert_eq!(required_length(23, &policy).unwrap(), 30);
+        let impossible = [
+            entry(CheckId::MinimalPasswordCodePoints, 30),
+            entry(CheckId::MaximalPasswordCodePoints, 25),
+        ];
+        assert!(required_length(23, &impossible).is_err());
+    }
 
     #[test]
     fn default_is_at_least_128_bits() {
@@ -585,6 +606,7 @@ mod tests {
         let filter = common_passwords();
         let resources = Resources {
             common_passwords: Some(&filter),
+            ..Resources::default()
         };
         let generator = PasswordGenerator::new(Alphabet::default(), None).unwrap();
         for group in DEFAULT_GROUPS {
@@ -592,6 +614,7 @@ mod tests {
             for username in ["Useruser", "Admin", "Apitestsysop", "A", "Ünïcode user"] {
                 let subject = Subject {
                     username: username.as_bytes(),
+                    ..Subject::default()
                 };
                 for _ in 0..200 {
                     let password = generator
@@ -615,10 +638,14 @@ mod tests {
         let filter = common_passwords();
         let resources = Resources {
             common_passwords: Some(&filter),
+            ..Resources::default()
         };
         let wide = "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
         let generator = generator(wide, Some(10));
-        let subject = Subject { username: b"Admin" };
+        let subject = Subject {
+            username: b"Admin",
+            ..Subject::default()
+        };
         let password = generator
             .generate_for(&effective_policy("sysop"), &subject, &resources)
             .unwrap();
@@ -691,6 +718,7 @@ mod tests {
         let username = format!("X{}Y", "a".repeat(64));
         let subject = Subject {
             username: username.as_bytes(),
+            ..Subject::default()
         };
         let policy = [entry(
             CheckId::PasswordCannotBeSubstringInUsername,
@@ -713,6 +741,7 @@ mod tests {
         let username = "a".repeat(100);
         let subject = Subject {
             username: username.as_bytes(),
+            ..Subject::default()
         };
         let policy = [entry(
             CheckId::PasswordCannotBeSubstringInUsername,
@@ -736,7 +765,10 @@ mod tests {
         let error = generator
             .generate_for(
                 &effective_policy("default"),
-                &Subject { username: b"A" },
+                &Subject {
+                    username: b"A",
+                    ..Subject::default()
+                },
                 &Resources::default(),
             )
             .unwrap_err();
@@ -808,7 +840,7 @@ mod tests {
         ) {
             // Without the filter, so a policy using it must report Unavailable.
             let generator = PasswordGenerator::new(Alphabet::default(), None).unwrap();
-            let subject = Subject { username: &username };
+            let subject = Subject { username: &username, ..Subject::default() };
             match generator.generate_for(&policy, &subject, &Resources::default()) {
                 Ok(password) => {
                     let verdict = policy::evaluate(&policy, &subject, password.as_bytes(), &Resources::default()).unwrap();

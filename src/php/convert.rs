@@ -5,7 +5,9 @@ use ext_php_rs::flags::DataType;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
 use super::exception::EngineError;
-use crate::policy::{CheckId, Failure, MessageParam, PolicyEntry, PolicyValue, Severity, Verdict};
+use crate::policy::{
+    CheckId, Failure, MessageParam, PolicyEntry, PolicyValue, Severity, Subject, Verdict,
+};
 
 type Converted<T> = Result<T, EngineError>;
 
@@ -43,6 +45,56 @@ pub(super) fn policy_value(value: &Zval) -> Converted<PolicyValue> {
             )));
         }
     })
+}
+
+/// The optional `$context` array: more about the account than its name.
+#[derive(Default)]
+pub(super) struct SubjectContext {
+    real_name: Vec<u8>,
+    email: Vec<u8>,
+}
+
+impl SubjectContext {
+    const KEYS: [&str; 2] = ["realName", "email"];
+
+    /// Reads `['realName' => string, 'email' => string]`; null values count as absent, other
+    /// keys are refused so that a misspelt key is noticed.
+    pub(super) fn from_table(table: Option<&ZendHashTable>) -> Converted<Self> {
+        let mut context = SubjectContext::default();
+        let Some(table) = table else {
+            return Ok(context);
+        };
+        for (key, value) in table.iter() {
+            let key = key.to_string();
+            let slot = match key.as_str() {
+                "realName" => &mut context.real_name,
+                "email" => &mut context.email,
+                _ => {
+                    return Err(invalid(format!(
+                        "unknown context key '{key}' (known: {})",
+                        Self::KEYS.join(", ")
+                    )));
+                }
+            };
+            let value = value.dereference();
+            if value.is_null() {
+                continue;
+            }
+            let text = value
+                .zend_str()
+                .ok_or_else(|| invalid(format!("context '{key}' must be a string or null")))?;
+            *slot = text.as_bytes().to_vec();
+        }
+        Ok(context)
+    }
+
+    pub(super) fn subject<'a>(&'a self, username: &'a [u8]) -> Subject<'a> {
+        Subject {
+            username,
+            real_name: &self.real_name,
+            email: &self.email,
+        }
+    }
 }
 
 fn flag(table: &ZendHashTable, key: &str) -> bool {
@@ -115,6 +167,7 @@ fn failure_table(
                 let value = value.map(Zval::shallow_clone).unwrap_or_default();
                 params.push(value).map_err(table_error)?;
             }
+            MessageParam::Int(number) => params.push(*number).map_err(table_error)?,
         }
     }
     table.insert("params", params).map_err(table_error)?;

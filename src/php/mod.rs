@@ -50,6 +50,8 @@ impl PhpEngine {
     /// @param mixed $value The check's configured value (null, bool, int, float or string).
     /// @param string $username The user name.
     /// @param string $password The password (bytes).
+    /// @param array|null $context More about the account, for the checks beyond core:
+    ///   ['realName' => string, 'email' => string] (each optional).
     /// @return array|null Null when the password passes (no array is built on the common path),
     ///   else a list of failures: each ['message' => string, 'params' => array, 'fatal' => bool].
     /// @throws \NativePasswordPolicy\EngineException CODE_UNAVAILABLE when a file the check needs is not loaded.
@@ -59,13 +61,13 @@ impl PhpEngine {
         value: &Zval,
         username: BinarySlice<u8>,
         password: BinarySlice<u8>,
+        context: Option<&ZendHashTable>,
     ) -> PhpResult<Option<ZBox<ZendHashTable>>> {
         guard(|| {
             let check = CheckId::from_name(&check).ok_or_else(|| convert::unknown_check(&check))?;
             let policy_value = convert::policy_value(value)?;
-            let subject = Subject {
-                username: &username,
-            };
+            let context = convert::SubjectContext::from_table(context)?;
+            let subject = context.subject(&username);
             let failures = self
                 .engine
                 .check(check, &policy_value, &subject, &password)
@@ -85,6 +87,8 @@ impl PhpEngine {
     ///   ['check' => string, 'value' => mixed, 'forceChange' => bool, 'suggestChangeOnLogin' => bool]
     ///   and entries already evaluated in PHP ['good' => bool, 'ok' => bool, 'forceChange' => bool,
     ///   'suggestChangeOnLogin' => bool].
+    /// @param array|null $context More about the account, for the checks beyond core:
+    ///   ['realName' => string, 'email' => string] (each optional).
     /// @return array ['failures' => list of ['entry' => int, 'message' => string, 'params' => array,
     ///   'fatal' => bool], 'forceChange' => bool, 'suggestChangeOnLogin' => bool].
     pub fn evaluate(
@@ -92,12 +96,12 @@ impl PhpEngine {
         username: BinarySlice<u8>,
         password: BinarySlice<u8>,
         entries: &ZendHashTable,
+        context: Option<&ZendHashTable>,
     ) -> PhpResult<ZBox<ZendHashTable>> {
         guard(|| {
             let (entries, values) = convert::policy_entries(entries)?;
-            let subject = Subject {
-                username: &username,
-            };
+            let context = convert::SubjectContext::from_table(context)?;
+            let subject = context.subject(&username);
             let verdict = self
                 .engine
                 .evaluate(&entries, &subject, &password)
@@ -126,11 +130,26 @@ impl PhpEngine {
             let (entries, _) = convert::policy_entries(entries)?;
             let subject = Subject {
                 username: &username,
+                ..Subject::default()
             };
             let password =
                 self.engine
                     .generate_password(&generator.generator, &entries, &subject)?;
             secret_string(&password)
+        })
+    }
+
+    /// Looks a password up in the breach corpus: the test of `PasswordNotInBreachCorpus`
+    /// alone, returning a plain bool (cheaper than `check()`, which builds an array).
+    ///
+    /// @param string $password The password (bytes).
+    /// @return bool True when the password is in the corpus (false-positive rate about 1/65,536).
+    /// @throws \NativePasswordPolicy\EngineException CODE_UNAVAILABLE when no corpus is loaded.
+    pub fn in_breach_corpus(&self, password: BinarySlice<u8>) -> PhpResult<bool> {
+        guard(|| {
+            self.engine
+                .in_breach_corpus(&password)
+                .map_err(EngineError::Unavailable)
         })
     }
 

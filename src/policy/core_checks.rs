@@ -115,6 +115,7 @@ mod tests {
     ) -> Vec<&'static str> {
         let subject = Subject {
             username: username.as_bytes(),
+            ..Subject::default()
         };
         run(check, &value, &subject, password, &Resources::default())
             .unwrap()
@@ -282,7 +283,10 @@ mod tests {
 
     #[test]
     fn length_failures_carry_the_policy_value() {
-        let subject = Subject { username: b"A" };
+        let subject = Subject {
+            username: b"A",
+            ..Subject::default()
+        };
         let failures = run(
             CheckId::MinimumPasswordLengthToLogin,
             &Int(3),

@@ -3,20 +3,36 @@
 //! A failed check is data, not an error: [`evaluate`] returns a [`Verdict`] listing the
 //! failures in policy order, with the message key and severity MediaWiki core would report.
 
+mod context;
 mod core_checks;
+mod extended_checks;
+mod strength;
+mod text;
 mod value;
 
+pub use context::{
+    DENY_PATTERNS_DFA_SIZE_LIMIT, DENY_PATTERNS_SIZE_LIMIT, DenyPatterns, DenyWords,
+    MAX_DENY_PATTERN_LEN, MAX_DENY_PATTERNS, MAX_DENY_WORDS, MIN_CONTEXT_TOKEN_CHARS,
+};
+pub use extended_checks::message_keys as extended_message_keys;
+pub use strength::{STRENGTH_PREFIX_CHARS, all_message_keys as strength_message_keys, estimate};
 pub use value::PolicyValue;
 
-use crate::lists::CommonPasswords;
-
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
+
+use crate::lists::{BreachCorpus, CommonPasswords, WordList};
 
 /// The account a password is checked for.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Subject<'a> {
     /// The user name, as MediaWiki stores it (bytes, normally UTF-8).
     pub username: &'a [u8],
+    /// The user's real name (empty when unknown).
+    pub real_name: &'a [u8],
+    /// The user's e-mail address (empty when unknown).
+    pub email: &'a [u8],
 }
 
 /// A check this engine implements, named as in `$wgPasswordPolicy['checks']`.
@@ -35,11 +51,27 @@ pub enum CheckId {
     PasswordCannotMatchDefaults,
     /// In MediaWiki's common-password Bloom filter.
     PasswordNotInCommonList,
+    /// Fewer Unicode code points (after NFKC) than the value: error. NIST SP 800-63B rev. 4 length.
+    MinimalPasswordCodePoints,
+    /// More Unicode code points (after NFKC) than the value: error.
+    MaximalPasswordCodePoints,
+    /// In the operator's breach corpus file.
+    PasswordNotInBreachCorpus,
+    /// Contains the user name, real name, e-mail local part or domain, or the site name.
+    PasswordCannotContainContextWords,
+    /// Contains one of the operator's deny words.
+    PasswordCannotContainDeniedWords,
+    /// Matches one of the operator's deny patterns.
+    PasswordCannotMatchDeniedPatterns,
+    /// Is a word of one of the operator's word list files.
+    PasswordNotInWordLists,
+    /// zxcvbn's score (0–4) below the value.
+    MinimalPasswordStrength,
 }
 
 impl CheckId {
-    /// Every check, in the order of core's `checks` map.
-    pub const ALL: [CheckId; 6] = [
+    /// Core's six checks, in the order of core's `checks` map.
+    pub const CORE: [CheckId; 6] = [
         CheckId::MinimalPasswordLength,
         CheckId::MinimumPasswordLengthToLogin,
         CheckId::PasswordCannotBeSubstringInUsername,
@@ -47,6 +79,29 @@ impl CheckId {
         CheckId::MaximalPasswordLength,
         CheckId::PasswordNotInCommonList,
     ];
+
+    /// Every check: core's six, then the checks beyond core (all off unless configured).
+    pub const ALL: [CheckId; 14] = [
+        CheckId::MinimalPasswordLength,
+        CheckId::MinimumPasswordLengthToLogin,
+        CheckId::PasswordCannotBeSubstringInUsername,
+        CheckId::PasswordCannotMatchDefaults,
+        CheckId::MaximalPasswordLength,
+        CheckId::PasswordNotInCommonList,
+        CheckId::MinimalPasswordCodePoints,
+        CheckId::MaximalPasswordCodePoints,
+        CheckId::PasswordNotInBreachCorpus,
+        CheckId::PasswordCannotContainContextWords,
+        CheckId::PasswordCannotContainDeniedWords,
+        CheckId::PasswordCannotMatchDeniedPatterns,
+        CheckId::PasswordNotInWordLists,
+        CheckId::MinimalPasswordStrength,
+    ];
+
+    /// True for core's six checks, whose results equal core's PHP implementation.
+    pub fn is_core(self) -> bool {
+        Self::CORE.contains(&self)
+    }
 
     /// The name used as key in `$wgPasswordPolicy['checks']`.
     pub fn name(self) -> &'static str {
@@ -57,6 +112,14 @@ impl CheckId {
             CheckId::PasswordCannotBeSubstringInUsername => "PasswordCannotBeSubstringInUsername",
             CheckId::PasswordCannotMatchDefaults => "PasswordCannotMatchDefaults",
             CheckId::PasswordNotInCommonList => "PasswordNotInCommonList",
+            CheckId::MinimalPasswordCodePoints => "MinimalPasswordCodePoints",
+            CheckId::MaximalPasswordCodePoints => "MaximalPasswordCodePoints",
+            CheckId::PasswordNotInBreachCorpus => "PasswordNotInBreachCorpus",
+            CheckId::PasswordCannotContainContextWords => "PasswordCannotContainContextWords",
+            CheckId::PasswordCannotContainDeniedWords => "PasswordCannotContainDeniedWords",
+            CheckId::PasswordCannotMatchDeniedPatterns => "PasswordCannotMatchDeniedPatterns",
+            CheckId::PasswordNotInWordLists => "PasswordNotInWordLists",
+            CheckId::MinimalPasswordStrength => "MinimalPasswordStrength",
         }
     }
 
@@ -88,6 +151,8 @@ pub enum Severity {
 pub enum MessageParam {
     /// The configured value of the check, passed back exactly as the caller gave it.
     PolicyValue,
+    /// A number computed by the check (e.g. the estimated strength score).
+    Int(i64),
 }
 
 /// One failed check, as one message of a MediaWiki `StatusValue`.
@@ -119,11 +184,53 @@ impl Failure {
     }
 }
 
-/// What the checks consult besides the password: loaded lists and files.
+/// What the checks consult besides the password: loaded lists and files, and settings.
+/// A `None` resource is not loaded (or broken): checks that need it are [`Unavailable`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Resources<'a> {
     /// MediaWiki's common-password filter, when it could be loaded.
     pub common_passwords: Option<&'a CommonPasswords>,
+    /// The breach corpus, when configured and loaded.
+    pub breach_corpus: Option<&'a BreachCorpus>,
+    /// The operator word lists, when at least one is configured and all are loaded.
+    pub word_lists: Option<&'a [Arc<WordList>]>,
+    /// The operator deny words (possibly none), unless their configuration is broken.
+    pub deny_words: Option<&'a DenyWords>,
+    /// The operator deny patterns (possibly none), unless their configuration is broken.
+    pub deny_patterns: Option<&'a DenyPatterns>,
+    /// The site name (`$wgSitename`), a context word source.
+    pub site_name: &'a [u8],
+    /// Normalise the password to NFKC before every check.
+    pub normalize_nfkc: bool,
+}
+
+/// A password as given, and as the checks see it (NFKC-normalised when so configured).
+#[derive(Debug, Clone, Copy)]
+struct Candidate<'a> {
+    given: &'a [u8],
+    checked: &'a [u8],
+}
+
+fn checked_form<'a>(password: &'a [u8], resources: &Resources<'_>) -> Cow<'a, [u8]> {
+    if resources.normalize_nfkc {
+        text::nfkc_bytes(password)
+    } else {
+        Cow::Borrowed(password)
+    }
+}
+
+fn run_candidate(
+    check: CheckId,
+    value: &PolicyValue,
+    subject: &Subject<'_>,
+    password: Candidate<'_>,
+    resources: &Resources<'_>,
+) -> Result<Vec<Failure>, Unavailable> {
+    if check.is_core() {
+        core_checks::run(check, value, subject, password.checked, resources)
+    } else {
+        extended_checks::run(check, value, subject, password, resources)
+    }
 }
 
 /// Why a check could not run. Callers fall back to MediaWiki's own implementation.
@@ -150,7 +257,25 @@ pub fn run_check(
     password: &[u8],
     resources: &Resources<'_>,
 ) -> Result<Vec<Failure>, Unavailable> {
-    core_checks::run(check, value, subject, password, resources)
+    let checked = checked_form(password, resources);
+    let candidate = Candidate {
+        given: password,
+        checked: &checked,
+    };
+    run_candidate(check, value, subject, candidate, resources)
+}
+
+/// True when the password is in the breach corpus: the lookup of `PasswordNotInBreachCorpus`
+/// alone, for callers that want a plain answer (NFKC option and both-forms rule included).
+pub fn in_breach_corpus(password: &[u8], resources: &Resources<'_>) -> Result<bool, Unavailable> {
+    let checked = checked_form(password, resources);
+    extended_checks::in_breach_corpus(
+        Candidate {
+            given: password,
+            checked: &checked,
+        },
+        resources,
+    )
 }
 
 /// One entry of a user's effective (merged) policy.
@@ -214,6 +339,11 @@ pub fn evaluate(
     let mut force_change = false;
     let mut suggest_change = false;
     let mut external_not_ok = false;
+    let checked = checked_form(password, resources);
+    let candidate = Candidate {
+        given: password,
+        checked: &checked,
+    };
     for (index, entry) in entries.iter().enumerate() {
         let (passed, force, suggest) = match entry {
             PolicyEntry::Native {
@@ -222,7 +352,7 @@ pub fn evaluate(
                 force_change,
                 suggest_change_on_login,
             } => {
-                let failures = run_check(*check, value, subject, password, resources)?;
+                let failures = run_candidate(*check, value, subject, candidate, resources)?;
                 let passed = failures.is_empty();
                 verdict
                     .failures
@@ -267,6 +397,7 @@ mod tests {
     fn run(entries: &[PolicyEntry], password: &[u8]) -> Verdict {
         let subject = Subject {
             username: b"Example",
+            ..Subject::default()
         };
         evaluate(entries, &subject, password, &Resources::default()).unwrap()
     }
@@ -374,7 +505,10 @@ mod tests {
             false,
             false,
         )];
-        let subject = Subject { username: b"A" };
+        let subject = Subject {
+            username: b"A",
+            ..Subject::default()
+        };
         assert_eq!(
             evaluate(&entries, &subject, b"password", &Resources::default()),
             Err(Unavailable::MissingResource("the common-password filter"))

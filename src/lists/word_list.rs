@@ -1,0 +1,178 @@
+//! Operator word lists: files of forbidden passwords, one per line (site-specific lists,
+//! dictionaries of other languages), loaded once per process.
+//!
+//! A list is stored compactly (all words in one buffer, sorted, with 4-byte offsets; about
+//! 4 bytes per word beyond the text) and searched by binary search.
+
+use std::path::Path;
+
+use crate::error::{Error, ErrorKind};
+
+/// Largest list file accepted (offsets are 32-bit).
+pub const MAX_WORD_LIST_BYTES: u64 = u32::MAX as u64;
+
+/// A sorted, deduplicated set of words.
+#[derive(Debug, Clone)]
+pub struct WordList {
+    text: Vec<u8>,
+    /// Start of each word in `text`, plus the end of the last one.
+    bounds: Vec<u32>,
+    case_insensitive: bool,
+}
+
+/// Lower-cases text for case-insensitive lists (lossy for invalid UTF-8).
+fn lower(bytes: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(bytes).to_lowercase().into_bytes()
+}
+
+impl WordList {
+    /// Reads a list file: every non-empty line (without its `\n` or `\r\n`) is one word, taken
+    /// as bytes. With `case_insensitive`, words and passwords are compared in lower case
+    /// (Unicode lower-casing; invalid UTF-8 is decoded lossily).
+    pub fn load(path: &Path, case_insensitive: bool) -> Result<Self, Error> {
+        let len = std::fs::metadata(path)
+            .map_err(|e| Error::io(path, e))?
+            .len();
+        if len > MAX_WORD_LIST_BYTES {
+            return Err(Error::new(ErrorKind::InvalidFile(format!(
+                "word list of {len} bytes is larger than the {MAX_WORD_LIST_BYTES}-byte limit"
+            )))
+            .with_path(path));
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Self::from_bytes(&bytes, case_insensitive).map_err(|e| e.with_path(path))
+    }
+
+    /// Builds a list from the content of a list file.
+    pub fn from_bytes(bytes: &[u8], case_insensitive: bool) -> Result<Self, Error> {
+        let folded;
+        let source: &[u8] = if case_insensitive {
+            folded = lower(bytes);
+            &folded
+        } else {
+            bytes
+        };
+        if source.len() as u64 > MAX_WORD_LIST_BYTES {
+            return Err(Error::new(ErrorKind::InvalidFile(
+                "word list is larger than 4 GiB".into(),
+            )));
+        }
+        let mut ranges: Vec<(u32, u32)> = Vec::new();
+        let mut start = 0usize;
+        for line in source.split(|b| *b == b'\n') {
+            let end = start + line.len();
+            let word_end = if line.ends_with(b"\r") { end - 1 } else { end };
+            if word_end > start {
+                ranges.push((start as u32, word_end as u32));
+            }
+            start = end + 1;
+        }
+        let word = |(s, e): (u32, u32)| &source[s as usize..e as usize];
+        ranges.sort_unstable_by(|a, b| word(*a).cmp(word(*b)));
+        ranges.dedup_by(|a, b| word(*a) == word(*b));
+        let mut text = Vec::with_capacity(ranges.iter().map(|(s, e)| (e - s) as usize).sum());
+        let mut bounds = Vec::with_capacity(ranges.len() + 1);
+        for range in ranges {
+            bounds.push(text.len() as u32);
+            text.extend_from_slice(word(range));
+        }
+        bounds.push(text.len() as u32);
+        Ok(WordList {
+            text,
+            bounds,
+            case_insensitive,
+        })
+    }
+
+    fn word(&self, index: usize) -> &[u8] {
+        &self.text[self.bounds[index] as usize..self.bounds[index + 1] as usize]
+    }
+
+    /// Number of distinct words.
+    pub fn len(&self) -> usize {
+        self.bounds.len() - 1
+    }
+
+    /// True when the list has no word.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// True when the password is one of the words (compared as the list was loaded).
+    pub fn contains(&self, password: &[u8]) -> bool {
+        let folded;
+        let needle = if self.case_insensitive {
+            folded = lower(password);
+            &folded[..]
+        } else {
+            password
+        };
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            match self.word(middle).cmp(needle) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return true,
+            }
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn exact_lists() {
+        let list =
+            WordList::from_bytes(b"Zebra\r\napple\n\nApple\napple\n\xff\xfe\nlast", false).unwrap();
+        assert_eq!(list.len(), 5);
+        assert!(list.contains(b"apple"));
+        assert!(list.contains(b"Apple"));
+        assert!(!list.contains(b"APPLE"));
+        assert!(list.contains(b"Zebra"));
+        assert!(!list.contains(b"Zebra\r"));
+        assert!(list.contains(b"\xff\xfe"));
+        assert!(list.contains(b"last"));
+        assert!(!list.contains(b""));
+    }
+
+    #[test]
+    fn case_insensitive_lists() {
+        let list = WordList::from_bytes("Wikipédia\nSTRASSE\n".as_bytes(), true).unwrap();
+        assert_eq!(list.len(), 2);
+        assert!(list.contains("WIKIPÉDIA".as_bytes()));
+        assert!(list.contains(b"strasse"));
+        assert!(!list.contains(b"wikipedia"));
+    }
+
+    #[test]
+    fn empty_list() {
+        let list = WordList::from_bytes(b"\n\r\n", false).unwrap();
+        assert!(list.is_empty());
+        assert!(!list.contains(b"x"));
+    }
+
+    proptest! {
+        #[test]
+        fn finds_exactly_its_words(
+            words in proptest::collection::vec(proptest::collection::vec(1u8..=255, 1..12), 0..50),
+            probe in proptest::collection::vec(1u8..=255, 1..12),
+        ) {
+            let words: Vec<Vec<u8>> = words
+                .into_iter()
+                .map(|w| w.into_iter().filter(|b| *b != b'\n' && *b != b'\r').collect::<Vec<u8>>())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let file = words.join(&b'\n');
+            let list = WordList::from_bytes(&file, false).unwrap();
+            for word in &words {
+                prop_assert!(list.contains(word));
+            }
+            prop_assert_eq!(list.contains(&probe), words.contains(&probe));
+        }
+    }
+}
