@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::credentials::PasswordGenerator;
 use crate::error::Error;
-use crate::lists::{BreachCorpus, CommonPasswords, FileCache, WordList};
+use crate::lists::{BreachCorpus, CommonPasswords, FileCache, LoadedFile, WordList};
 use crate::policy::{
     self, CheckId, DenyPatterns, DenyWords, Failure, PolicyEntry, PolicyValue, Resources, Subject,
     Unavailable, Verdict,
@@ -114,6 +114,16 @@ static WORD_LISTS_EXACT: LazyLock<FileCache<WordList>> = LazyLock::new(FileCache
 static WORD_LISTS_FOLDED: LazyLock<FileCache<WordList>> = LazyLock::new(FileCache::default);
 static DENY_WORDS: Compiled<DenyWords> = Compiled::new();
 static DENY_PATTERNS: Compiled<DenyPatterns> = Compiled::new();
+
+/// The files engines of this process have loaded (or failed to load), by kind then path:
+/// what `php --ri native_password_policy` and phpinfo() list. Never panics.
+pub fn loaded_files() -> Vec<LoadedFile> {
+    let mut files = COMMON_PASSWORDS.snapshot("common passwords");
+    files.extend(BREACH_CORPORA.snapshot("breach corpus"));
+    files.extend(WORD_LISTS_EXACT.snapshot("word list"));
+    files.extend(WORD_LISTS_FOLDED.snapshot("word list"));
+    files
+}
 
 /// A configured engine.
 #[derive(Debug, Clone)]
@@ -346,6 +356,35 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn loaded_files_lists_what_engines_loaded() {
+        let dir = tempfile::tempdir().unwrap();
+        let words = dir.path().join("words.txt");
+        std::fs::write(&words, "alpha\nbeta\nalpha\n").unwrap();
+        let missing = dir.path().join("missing-corpus.npp");
+        let config = EngineConfig {
+            word_lists: vec![WordListConfig {
+                path: words.clone(),
+                case_insensitive: true,
+            }],
+            breach_corpus_file: Some(missing.clone()),
+            ..EngineConfig::default()
+        };
+        let engine = Engine::new(&config);
+        assert_eq!(engine.problems().len(), 1);
+        let files = loaded_files();
+        let listed = files
+            .iter()
+            .find(|f| f.path == words)
+            .expect("word list listed");
+        assert_eq!(listed.kind, "word list");
+        assert_eq!(listed.entries, Some(2));
+        assert_eq!(listed.file_bytes, 17);
+        assert!(listed.detail.as_ref().unwrap().contains("case-insensitive"));
+        // A file that could not even be looked at is not cached, so not listed.
+        assert!(files.iter().all(|f| f.path != missing));
     }
 
     #[test]

@@ -21,6 +21,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod build_info;
 pub mod credentials;
 pub mod engine;
 mod error;

@@ -38,6 +38,29 @@ impl FileStamp {
 
 type Loaded<T> = Result<Arc<T>, Error>;
 
+/// What a loaded file says about itself, for operators (`php --ri`, Special:Version).
+pub trait Describe {
+    /// Entries (words, passwords) the file holds, when that is known.
+    fn entries(&self) -> Option<u64>;
+    /// A short description of the loaded data, e.g. "Bloom filter, 359,440 bytes, 20 hashers".
+    fn detail(&self) -> String;
+}
+
+/// One file a [`FileCache`] holds: loaded, or the error loading it gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadedFile {
+    /// What the file is, e.g. "common passwords".
+    pub kind: &'static str,
+    /// The file, as configured.
+    pub path: PathBuf,
+    /// Its size when it was loaded.
+    pub file_bytes: u64,
+    /// Entries it holds, when known.
+    pub entries: Option<u64>,
+    /// The loaded data, or why it could not be loaded.
+    pub detail: Result<String, String>,
+}
+
 /// How long a file's stamp is trusted before it is read again: a replaced file is used at most
 /// this long after the change.
 pub const REVALIDATE_AFTER: Duration = Duration::from_secs(1);
@@ -68,6 +91,34 @@ impl<T> FileCache<T> {
             entries: Mutex::new(HashMap::new()),
             revalidate_after,
         }
+    }
+
+    /// The files this cache holds, sorted by path, labelled with `kind`. Never panics (it runs
+    /// in PHP's info function, which is not protected against panics).
+    pub fn snapshot(&self, kind: &'static str) -> Vec<LoadedFile>
+    where
+        T: Describe,
+    {
+        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut files: Vec<LoadedFile> = entries
+            .iter()
+            .map(|(path, entry)| LoadedFile {
+                kind,
+                path: path.clone(),
+                file_bytes: entry.stamp.len,
+                entries: entry
+                    .loaded
+                    .as_ref()
+                    .ok()
+                    .and_then(|loaded| loaded.entries()),
+                detail: match &entry.loaded {
+                    Ok(loaded) => Ok(loaded.detail()),
+                    Err(error) => Err(error.to_string()),
+                },
+            })
+            .collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
     }
 
     /// Returns the loaded file, loading it with `load` when it is new or has changed.
@@ -123,6 +174,47 @@ mod tests {
         assert_eq!(loads.get(), 2);
         std::fs::remove_file(&path).unwrap();
         assert!(cache.get(&path, load).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    impl Describe for String {
+        fn entries(&self) -> Option<u64> {
+            Some(self.lines().count() as u64)
+        }
+        fn detail(&self) -> String {
+            format!("{} bytes of text", self.len())
+        }
+    }
+
+    #[test]
+    fn snapshot_lists_loaded_and_broken_files() {
+        let dir = std::env::temp_dir().join(format!("npp-cache-snapshot-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = dir.join("b-good.txt");
+        let bad = dir.join("a-bad.txt");
+        std::fs::write(&good, "one\ntwo\n").unwrap();
+        std::fs::write(&bad, "x").unwrap();
+        let cache: FileCache<String> = FileCache::default();
+        assert!(cache.snapshot("list").is_empty());
+        cache
+            .get(&good, |p| {
+                std::fs::read_to_string(p).map_err(|e| Error::io(p, e))
+            })
+            .unwrap();
+        let _ = cache.get(&bad, |p| {
+            Err(Error::config(format!("{} is broken", p.display())))
+        });
+        // A file that does not exist is not cached, so it is not listed.
+        let _ = cache.get(&dir.join("missing.txt"), |_| Ok(String::new()));
+        let files = cache.snapshot("list");
+        assert_eq!(files.len(), 2, "{files:?}");
+        assert_eq!(files[0].path, bad);
+        assert!(files[0].detail.as_ref().unwrap_err().contains("is broken"));
+        assert_eq!(files[0].entries, None);
+        assert_eq!(files[1].kind, "list");
+        assert_eq!(files[1].file_bytes, 8);
+        assert_eq!(files[1].entries, Some(2));
+        assert_eq!(files[1].detail, Ok("8 bytes of text".to_owned()));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

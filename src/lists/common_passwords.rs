@@ -14,6 +14,7 @@ use serde::Deserialize;
 use sha1::Sha1;
 
 use crate::error::{Error, ErrorKind};
+use crate::lists::Describe;
 
 type HmacSha1 = Hmac<Sha1>;
 
@@ -137,6 +138,22 @@ impl CommonPasswords {
     /// Number of hash functions.
     pub fn hasher_count(&self) -> usize {
         self.hashers.len()
+    }
+}
+
+impl Describe for CommonPasswords {
+    fn entries(&self) -> Option<u64> {
+        // A Bloom filter does not know how many passwords went into it.
+        None
+    }
+
+    fn detail(&self) -> String {
+        format!(
+            "Bloom filter of {} bits, {} hashers, {} bytes in memory",
+            self.modulus,
+            self.hashers.len(),
+            self.bits.len()
+        )
     }
 }
 

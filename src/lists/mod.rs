@@ -6,6 +6,6 @@ mod common_passwords;
 mod word_list;
 
 pub use breach::BreachCorpus;
-pub use cache::FileCache;
+pub use cache::{Describe, FileCache, LoadedFile};
 pub use common_passwords::CommonPasswords;
 pub use word_list::{MAX_WORD_LIST_BYTES, WordList};

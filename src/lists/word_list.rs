@@ -7,6 +7,7 @@
 use std::path::Path;
 
 use crate::error::{Error, ErrorKind};
+use crate::lists::Describe;
 
 /// Largest list file accepted (offsets are 32-bit).
 pub const MAX_WORD_LIST_BYTES: u64 = u32::MAX as u64;
@@ -117,6 +118,25 @@ impl WordList {
             }
         }
         false
+    }
+}
+
+impl Describe for WordList {
+    fn entries(&self) -> Option<u64> {
+        Some(self.len() as u64)
+    }
+
+    fn detail(&self) -> String {
+        let comparison = if self.case_insensitive {
+            "case-insensitive"
+        } else {
+            "exact bytes"
+        };
+        format!(
+            "{} words, {comparison}, {} bytes in memory",
+            self.len(),
+            self.text.len() + self.bounds.len() * 4
+        )
     }
 }
 

@@ -5,6 +5,7 @@ use ext_php_rs::flags::DataType;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
 use super::exception::EngineError;
+use crate::lists::LoadedFile;
 use crate::policy::{
     CheckId, Failure, MessageParam, PolicyEntry, PolicyValue, Severity, Subject, Verdict,
 };
@@ -15,7 +16,7 @@ fn invalid(message: impl Into<String>) -> EngineError {
     EngineError::InvalidArgument(message.into())
 }
 
-fn table_error(error: ext_php_rs::error::Error) -> EngineError {
+pub(super) fn table_error(error: ext_php_rs::error::Error) -> EngineError {
     EngineError::Internal(format!("building a PHP array failed: {error}"))
 }
 
@@ -210,4 +211,25 @@ pub(super) fn verdict(
         .insert("suggestChangeOnLogin", verdict.suggest_change_on_login)
         .map_err(table_error)?;
     Ok(table)
+}
+
+/// The files engines have loaded, as a list of arrays (see `Engine::loadedFiles()`).
+pub(super) fn loaded_files(files: &[LoadedFile]) -> Converted<ZBox<ZendHashTable>> {
+    let mut list = ZendHashTable::new();
+    for file in files {
+        let mut row = ZendHashTable::new();
+        row.insert("kind", file.kind).map_err(table_error)?;
+        row.insert("path", file.path.to_string_lossy().into_owned())
+            .map_err(table_error)?;
+        row.insert("bytes", i64::try_from(file.file_bytes).unwrap_or(i64::MAX))
+            .map_err(table_error)?;
+        let entries = file.entries.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+        row.insert("entries", entries).map_err(table_error)?;
+        row.insert("detail", file.detail.as_ref().ok().cloned())
+            .map_err(table_error)?;
+        row.insert("error", file.detail.as_ref().err().cloned())
+            .map_err(table_error)?;
+        list.push(row).map_err(table_error)?;
+    }
+    Ok(list)
 }

@@ -15,7 +15,9 @@ use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::ModuleEntry;
 use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 
-use crate::engine::{Engine, EngineConfig};
+use crate::build_info;
+use crate::engine::{self, Engine, EngineConfig};
+use crate::lists::LoadedFile;
 use crate::policy::{CheckId, Subject};
 
 use credentials::{PhpArgon2Hasher, PhpPasswordGenerator, secret_string};
@@ -153,6 +155,32 @@ impl PhpEngine {
         })
     }
 
+    /// How the module was built (what `php --ri native_password_policy` shows).
+    ///
+    /// @return array<string,string> ['version' => string, 'commit' => string, 'rustc' => string,
+    ///   'profile' => string, 'target' => string, 'phpApi' => string]
+    pub fn build_info() -> PhpResult<ZBox<ZendHashTable>> {
+        guard(|| {
+            let mut table = ZendHashTable::new();
+            for (name, value) in build_info::fields() {
+                table.insert(name, value).map_err(convert::table_error)?;
+            }
+            table
+                .insert("phpApi", ext_php_rs::ffi::ZEND_MODULE_API_NO.to_string())
+                .map_err(convert::table_error)?;
+            Ok(table)
+        })
+    }
+
+    /// The files engines of this PHP process have loaded, or failed to load (each process
+    /// loads a file on first use and keeps it while it is unchanged).
+    ///
+    /// @return array[] Each ['kind' => string, 'path' => string, 'bytes' => int,
+    ///   'entries' => int|null, 'detail' => string|null, 'error' => string|null].
+    pub fn loaded_files() -> PhpResult<ZBox<ZendHashTable>> {
+        guard(|| convert::loaded_files(&engine::loaded_files()))
+    }
+
     /// Problems met while loading the files the configuration names (empty when all is well).
     ///
     /// @return string[] One line per problem, naming the file.
@@ -165,12 +193,51 @@ impl PhpEngine {
     }
 }
 
-/// The `php --ri native_password_policy` / phpinfo() section.
+/// The `php --ri native_password_policy` / phpinfo() section: the build, then the files this
+/// process has loaded. Not protected against panics by PHP: nothing here may panic.
 extern "C" fn module_info(_module: *mut ModuleEntry) {
     info_table_start!();
-    info_table_row!("native_password_policy support", "enabled");
-    info_table_row!("version", env!("CARGO_PKG_VERSION"));
+    info_row("native_password_policy support", "enabled");
+    for (name, value) in build_info::fields() {
+        info_row(name, value);
+    }
+    info_row("PHP API", &ext_php_rs::ffi::ZEND_MODULE_API_NO.to_string());
+    let files = engine::loaded_files();
+    if files.is_empty() {
+        info_row(
+            "files loaded by this process",
+            "none yet (each PHP process loads a file on first use)",
+        );
+    }
+    for file in &files {
+        info_row(file.kind, &describe_file(file));
+    }
     info_table_end!();
+}
+
+/// One line about a loaded file: path, size, entries, what was loaded or why it was not.
+fn describe_file(file: &LoadedFile) -> String {
+    let entries = file
+        .entries
+        .map(|n| format!(", {n} entries"))
+        .unwrap_or_default();
+    let detail = match &file.detail {
+        Ok(detail) => detail.clone(),
+        Err(error) => format!("NOT LOADED: {error}"),
+    };
+    format!(
+        "{} ({} bytes{entries}): {detail}",
+        file.path.display(),
+        file.file_bytes
+    )
+}
+
+/// A row of the info table. `info_table_row!` panics on a NUL byte, which a configured path
+/// may contain: those are replaced first.
+fn info_row(name: &str, value: &str) {
+    let name = name.replace('\0', "\u{fffd}");
+    let value = value.replace('\0', "\u{fffd}");
+    info_table_row!(name.as_str(), value.as_str());
 }
 
 /// Module startup: registers the exception class and silences the default panic output

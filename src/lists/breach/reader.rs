@@ -9,6 +9,7 @@ use xorf::{BinaryFuse16Ref, Filter, FilterRef};
 use super::format::{self, CorpusInfo, Layout};
 use super::{filter_key, password_digest, shard_of};
 use crate::error::{Error, ErrorKind};
+use crate::lists::Describe;
 
 /// The bytes of a corpus: a read-only memory map, or (for tests and tools) an owned,
 /// 8-byte-aligned buffer.
@@ -106,5 +107,23 @@ impl BreachCorpus {
             )));
         }
         Ok(())
+    }
+}
+
+impl Describe for BreachCorpus {
+    fn entries(&self) -> Option<u64> {
+        Some(self.info().entry_count)
+    }
+
+    fn detail(&self) -> String {
+        let info = self.info();
+        format!(
+            "{} passwords in {} filters of {}-bit fingerprints (false positives at most 1/{}), format {}, memory-mapped",
+            info.entry_count,
+            info.shard_count,
+            info.fingerprint_bits,
+            info.false_positive_bound,
+            info.format_version
+        )
     }
 }
