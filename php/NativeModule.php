@@ -16,6 +16,13 @@ final class NativeModule {
 	/** Name of the PHP module, as in `php -m` and `extension_loaded()`. */
 	public const NAME = 'native_password_policy';
 
+	/**
+	 * The module version these PHP files were released with: extension.json's version, and
+	 * the crate version of Cargo.toml (kept equal by ExtensionJsonTest). A loaded module of
+	 * another version is reported (ModuleStatus).
+	 */
+	public const EXPECTED_VERSION = '0.1.0';
+
 	/** Class of every exception the module throws. */
 	public const EXCEPTION_CLASS = 'NativePasswordPolicy\\EngineException';
 

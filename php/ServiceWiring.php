@@ -9,12 +9,16 @@
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
+use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\MediaWikiServices;
 use Wikimedia\CommonPasswords\CommonPasswords;
 
 /** @phpcs-require-sorted-array */
 return [
+	'NativePasswordPolicy.ModuleStatus' => static function (): ModuleStatus {
+		return ModuleStatus::detect();
+	},
 	'NativePasswordPolicy.PolicyEngine' => static function ( MediaWikiServices $services ): PolicyEngine {
 		// The same filter file core's CommonPasswords reads, so that answers are identical. It is
 		// looked for where Composer installs it first: reflection would load core's class on

@@ -10,6 +10,7 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Policy;
 
 use DomainException;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
+use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
 use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserIdentity;
 use NativePasswordPolicy\Engine;
@@ -215,6 +216,9 @@ class PolicyEngine {
 					[ 'module' => NativeModule::NAME ]
 				);
 			} else {
+				if ( NativeModule::version() !== NativeModule::EXPECTED_VERSION ) {
+					ModuleStatus::detect()->logProblems( $this->logger() );
+				}
 				try {
 					$this->native = new Engine( json_encode( $this->engineConfig, JSON_THROW_ON_ERROR ) );
 					foreach ( $this->native->problems() as $problem ) {

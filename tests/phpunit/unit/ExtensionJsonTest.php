@@ -7,6 +7,7 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Unit;
 
+use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWikiUnitTestCase;
 
 /**
@@ -35,5 +36,16 @@ class ExtensionJsonTest extends MediaWikiUnitTestCase {
 		$namespaces = $this->readManifest()['AutoloadNamespaces'] ?? [];
 		$this->assertSame( 'php/', $namespaces['MediaWiki\\Extension\\NativePasswordPolicy\\'] ?? null );
 		$this->assertDirectoryExists( dirname( self::EXTENSION_JSON ) . '/php' );
+	}
+
+	/**
+	 * The extension's version, the module version its PHP files expect and the crate version
+	 * (the module's phpversion()) are one number: a release changes all three.
+	 */
+	public function testVersionsAgree(): void {
+		$version = $this->readManifest()['version'] ?? null;
+		$this->assertSame( NativeModule::EXPECTED_VERSION, $version );
+		$cargo = file_get_contents( dirname( self::EXTENSION_JSON ) . '/Cargo.toml' );
+		$this->assertMatchesRegularExpression( '/^\[package\][^\[]*^version = "' . preg_quote( $version, '/' ) . '"$/m', $cargo );
 	}
 }
