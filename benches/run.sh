@@ -58,7 +58,7 @@ NPP_MODULE="$module" php tests/harness/wiki.php up --dir "$wiki_dir" >"$out/wiki
 step "PHP: core vs extension, side by side in one process"
 # opcache on, as on any production server: PHP code runs as optimised as it would there.
 MW_CONFIG_FILE="$wiki_dir/LocalSettings.php" php -d "extension=$module" -d opcache.enable_cli=1 \
-	"$mediawiki/maintenance/runScript.php" benches/php/PolicyBenchmark.php \
+	"$mediawiki/maintenance/runScript.php" benches/php/policy.php \
 	--module "$module" --json "$out/php.json" "${php_args[@]}"
 
 stop_wiki

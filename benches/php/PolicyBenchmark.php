@@ -3,10 +3,13 @@
  * Core's PHP password policy checks against the extension's native ones, side by side in one
  * process: each check, whole-policy evaluation, the common-password lookups and the
  * common-password check's cost per request. Run inside a MediaWiki 1.39 with the extension
- * loaded (benches/run.sh sets one up):
+ * loaded (benches/run.sh sets one up), through its entry point policy.php:
  *
  *   MW_CONFIG_FILE=.../LocalSettings.php php -d extension=.../libnative_password_policy.so \
- *     /usr/share/mediawiki/maintenance/runScript.php benches/php/PolicyBenchmark.php [--json FILE]
+ *     /usr/share/mediawiki/maintenance/runScript.php benches/php/policy.php [--json FILE]
+ *
+ * This file only declares the class, so that maintenance/benchmarkEngine.php (the quick
+ * on-host run for operators) can extend it.
  *
  * @license GPL-2.0-or-later
  * @file
@@ -566,12 +569,28 @@ class PolicyBenchmark extends Maintenance {
 	 * @return string[] PHP options of child processes: this process's module and the given setting
 	 */
 	private function childPhpOptions( string $setting ): array {
+		$options = [ '-d', $setting, '-d', 'display_errors=stderr' ];
+		if ( !$this->hasOption( 'module' ) && getenv( 'NPP_MODULE' ) === false && self::phpConfigurationLoadsModule() ) {
+			// An installed module: children get it from PHP's configuration, as this process did.
+			return $options;
+		}
 		$module = $this->getOption( 'module', getenv( 'NPP_MODULE' )
 			?: dirname( __DIR__, 2 ) . '/target/release/libnative_password_policy.so' );
 		if ( !is_file( $module ) ) {
 			$this->fatalError( "The module $module does not exist (--module)" );
 		}
-		return [ '-d', "extension=$module", '-d', $setting, '-d', 'display_errors=stderr' ];
+		return array_merge( [ '-d', "extension=$module" ], $options );
+	}
+
+	/**
+	 * Whether a PHP started with this PHP's configuration files loads the module by itself.
+	 */
+	private static function phpConfigurationLoadsModule(): bool {
+		$check = 'exit( extension_loaded( ' . var_export( NativeModule::NAME, true ) . ' ) ? 0 : 1 );';
+		$process = proc_open( [ PHP_BINARY, '-r', $check ],
+			[ 0 => [ 'file', '/dev/null', 'r' ], 1 => [ 'file', '/dev/null', 'w' ], 2 => [ 'file', '/dev/null', 'w' ] ],
+			$pipes );
+		return is_resource( $process ) && proc_close( $process ) === 0;
 	}
 
 	private function corePolicy(): UserPasswordPolicy {
@@ -700,6 +719,3 @@ class PolicyBenchmark extends Maintenance {
 		throw new RuntimeException( "php -S does not listen on $port:\n" . file_get_contents( $log ) );
 	}
 }
-
-$maintClass = PolicyBenchmark::class;
-require_once RUN_MAINTENANCE_IF_MAIN;
