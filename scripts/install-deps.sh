@@ -11,6 +11,8 @@ packages=(
 	mediawiki php8.2-sqlite3 php8.2-mbstring php8.2-xml php8.2-intl php8.2-curl sqlite3
 	# Tests: PHPUnit 9.6, the SMTP sink of the harness.
 	phpunit python3-aiosmtpd
+	# The Debian package (strip, objdump) and the install test (unshare, overlays).
+	binutils util-linux
 	"$@"
 )
 

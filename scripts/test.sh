@@ -2,7 +2,8 @@
 # Runs every test of NativePasswordPolicy on a Debian 12 machine, installing what is missing:
 #   scripts/test.sh            all stages
 #   scripts/test.sh rust http  only the named stages
-# Stages: deps rust lint module mediawiki http
+# Stages: deps rust stubs lint module mediawiki http maintenance install (the default), and
+# screenshot (opt-in: installs Chromium and drives the demo wiki in it; see tests/screenshot/run.sh)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,7 +11,7 @@ cd "$repo"
 
 stages=("$@")
 if ((${#stages[@]} == 0)); then
-	stages=(deps rust lint module mediawiki http)
+	stages=(deps rust stubs lint module mediawiki http maintenance install)
 fi
 
 started=$SECONDS
@@ -34,9 +35,13 @@ for stage in "${stages[@]}"; do
 		step "cargo build --release"
 		cargo build --release --locked
 		;;
+	stubs)
+		step "PHP stubs are current (scripts/stubs.sh --check)"
+		bash scripts/stubs.sh --check
+		;;
 	lint)
 		step "php -l"
-		for dir in php tests maintenance benches; do
+		for dir in php tests maintenance benches stubs; do
 			if [[ -d "$dir" ]]; then find "$dir" -name '*.php' -print0; fi
 		done | xargs -0 -n1 -P2 php -l >/dev/null
 		;;
@@ -55,8 +60,20 @@ for stage in "${stages[@]}"; do
 		step "HTTP tests against throwaway wikis"
 		phpunit -c tests/http/phpunit.xml
 		;;
+	maintenance)
+		step "Maintenance scripts against throwaway wikis"
+		phpunit -c tests/maintenance/phpunit.xml
+		;;
+	install)
+		step "Documented install steps into a fresh PHP configuration and wiki"
+		bash tests/install/run.sh
+		;;
+	screenshot)
+		step "Demo wiki in headless Chromium (screenshots in target/screenshots)"
+		bash tests/screenshot/run.sh
+		;;
 	*)
-		echo "unknown stage: $stage (known: deps rust lint module mediawiki http)" >&2
+		echo "unknown stage: $stage (known: deps rust stubs lint module mediawiki http maintenance install screenshot)" >&2
 		exit 2
 		;;
 	esac
