@@ -2,8 +2,8 @@
 # Runs every test of NativePasswordPolicy on a Debian 12 machine, installing what is missing:
 #   scripts/test.sh            all stages
 #   scripts/test.sh rust http  only the named stages
-# Stages: deps rust stubs lint module mediawiki http maintenance install (the default), and
-# screenshot (opt-in: installs Chromium and drives the demo wiki in it; see tests/screenshot/run.sh)
+# Stages (all by default): deps rust stubs lint module mediawiki http maintenance install
+# screenshot (installs Chromium and drives the demo wiki in it; see tests/screenshot/run.sh)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,7 +11,7 @@ cd "$repo"
 
 stages=("$@")
 if ((${#stages[@]} == 0)); then
-	stages=(deps rust stubs lint module mediawiki http maintenance install)
+	stages=(deps rust stubs lint module mediawiki http maintenance install screenshot)
 fi
 
 started=$SECONDS

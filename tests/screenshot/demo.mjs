@@ -1,0 +1,96 @@
+// Drives the demo wiki in Debian's headless Chromium, as a person would, and saves screenshots:
+//   1. Special:Version lists the extension and the native module with its version and build;
+//   2. the administrator logs in;
+//   3. Special:ChangePassword refuses the common password "password" with the translated message,
+//      in English and in German.
+// Usage: node demo.mjs URL USER PASSWORD VERSION OUTDIR
+// Prints one line per check and "N passed, N failed"; exits non-zero on any failure.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+
+const [ url, user, password, version, outDir ] = process.argv.slice( 2 );
+if ( !outDir ) {
+	console.error( 'usage: node demo.mjs URL USER PASSWORD VERSION OUTDIR' );
+	process.exit( 2 );
+}
+mkdirSync( outDir, { recursive: true } );
+
+let passed = 0;
+let failed = 0;
+function check( ok, what, detail = '' ) {
+	if ( ok ) {
+		passed++;
+		console.log( `ok      ${ what }` );
+	} else {
+		failed++;
+		console.log( `FAILED  ${ what }${ detail ? ': ' + detail : '' }` );
+	}
+}
+
+const browser = await chromium.launch( {
+	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+	args: [ '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+		'--disable-component-update', '--disable-sync', '--no-first-run' ]
+} );
+try {
+	const page = await browser.newPage( { viewport: { width: 1200, height: 900 } } );
+	const wiki = ( title, query = '' ) => `${ url }/index.php?title=${ encodeURIComponent( title ) }${ query }`;
+
+	// 1. Special:Version
+	await page.goto( wiki( 'Special:Version' ) );
+	const software = page.locator( '#sv-software' );
+	const moduleRow = software.locator( 'tr', { hasText: 'Native password policy module (native_password_policy)' } );
+	check( await moduleRow.count() === 1, 'Special:Version: the module is in "Installed software"' );
+	const moduleText = ( await moduleRow.innerText() ).replace( /\s+/g, ' ' );
+	check( moduleText.includes( `${ version } (commit ` ) && moduleText.includes( 'release' ),
+		`Special:Version: module version ${ version } and its build`, moduleText );
+	check( await software.locator( '.error' ).count() === 0, 'Special:Version: no setup problem reported' );
+	const extensionRow = page.locator( 'tr', { has: page.locator( 'a', { hasText: /^NativePasswordPolicy$/ } ) } );
+	check( await extensionRow.count() === 1, 'Special:Version: the extension is listed' );
+	const extensionText = await extensionRow.innerText();
+	check( extensionText.includes( version ) && extensionText.includes( 'native Rust module' ),
+		'Special:Version: extension version and description', extensionText );
+	await software.screenshot( { path: `${ outDir }/1-version-software.png` } );
+	await extensionRow.screenshot( { path: `${ outDir }/2-version-extension.png` } );
+
+	// 2. Log in
+	await page.goto( wiki( 'Special:UserLogin' ) );
+	await page.fill( '#wpName1', user );
+	await page.fill( '#wpPassword1', password );
+	await Promise.all( [ page.waitForNavigation(), page.click( '#wpLoginAttempt' ) ] );
+	const loggedIn = await page.locator( '#pt-userpage' ).innerText().catch( () => '' );
+	check( loggedIn.includes( user ), `logged in as ${ user }`, loggedIn );
+
+	// 3. The password-change form refuses "password", in English and in German (the user's
+	// interface language, set through the API as the preferences form would).
+	const setLanguage = async ( lang ) => {
+		const tokens = await ( await page.request.get( `${ url }/api.php?action=query&meta=tokens&format=json` ) ).json();
+		const answer = await ( await page.request.post( `${ url }/api.php`, { form: {
+			action: 'options', optionname: 'language', optionvalue: lang, format: 'json',
+			token: tokens.query.tokens.csrftoken
+		} } ) ).json();
+		check( answer.options === 'success', `interface language set to ${ lang }`, JSON.stringify( answer ) );
+	};
+	const languages = [
+		[ 'en', 'The password entered is in a list of very commonly used passwords' ],
+		[ 'de', 'Das eingegebene Passwort befindet sich in einer Liste sehr häufig verwendeter Passwörter' ]
+	];
+	for ( const [ index, [ lang, expected ] ] of languages.entries() ) {
+		await setLanguage( lang );
+		await page.goto( wiki( 'Special:ChangePassword' ) );
+		const field = page.locator( 'input[name="password"]' );
+		check( await field.count() === 1, `Special:ChangePassword (${ lang }): the form is shown` );
+		await field.fill( 'password' );
+		await page.fill( 'input[name="retype"]', 'password' );
+		await Promise.all( [ page.waitForNavigation(), page.locator( 'form button[type="submit"]' ).first().click() ] );
+		const errors = ( await page.locator( 'form .oo-ui-flaggedElement-error, .errorbox' ).allInnerTexts() ).join( ' ' );
+		check( errors.includes( expected ), `Special:ChangePassword (${ lang }): "password" refused with the translated message`,
+			errors || ( await page.locator( '#content' ).innerText() ).slice( 0, 400 ) );
+		await page.locator( '#content' ).screenshot( { path: `${ outDir }/${ 3 + index }-change-password-${ lang }.png` } );
+	}
+	await setLanguage( 'en' );
+} finally {
+	await browser.close();
+}
+console.log( `${ passed } passed, ${ failed } failed` );
+process.exit( failed ? 1 : 0 );

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The screenshot-checked demo: starts the demo wiki with scripts/demo.sh, drives it in Debian's
+# headless Chromium (demo.mjs, with playwright-core from npm) and saves the screenshots in
+# target/screenshots/: Special:Version with the extension and the module's version, and
+# Special:ChangePassword refusing the common password "password" with the translated message
+# (English and German). Installs Chromium and playwright-core when missing.
+#   tests/screenshot/run.sh [--port 8089]
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+port=8089
+if [[ "${1:-}" == --port ]]; then
+	port="$2"
+fi
+shots="$repo/target/screenshots"
+
+bash "$repo/scripts/install-deps.sh" chromium
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+	# Debian's Node.js only where there is none (another one may be installed outside Debian's packages).
+	bash "$repo/scripts/install-deps.sh" nodejs npm
+fi
+if [[ ! -d "$here/node_modules/playwright-core" ]]; then
+	# The version is pinned in package.json; no lock file is kept (it would only name the registry).
+	(cd "$here" && npm install --no-audit --no-fund --no-package-lock --loglevel=error)
+fi
+
+log="$(mktemp "${TMPDIR:-/tmp}/npp-demo-log-XXXXXX")"
+# The demo in its own process group, so that stopping it also stops its `tail -F`; its exit trap
+# then takes the wiki down.
+setsid bash "$repo/scripts/demo.sh" --port "$port" >"$log" 2>&1 &
+demo=$!
+stop_demo() {
+	kill -TERM -- "-$demo" 2>/dev/null || true
+	wait "$demo" 2>/dev/null || true
+	rm -f -- "$log"
+}
+trap stop_demo EXIT
+
+for _ in $(seq 1 600); do
+	grep -q 'Admin login:' "$log" && break
+	kill -0 "$demo" 2>/dev/null || { cat "$log" >&2; echo "scripts/demo.sh stopped early" >&2; exit 1; }
+	sleep 0.5
+done
+read -r user password < <(sed -n 's/^ *Admin login: *\(.*\) \/ \(.*\)$/\1 \2/p' "$log")
+url="$(sed -n 's/^ *Wiki: *\(http[^ ]*\)\/index.php$/\1/p' "$log")"
+[[ -n "$url" && -n "$user" ]] || { cat "$log" >&2; echo "no URL or login in the demo's output" >&2; exit 1; }
+version="$(php -r 'echo json_decode(file_get_contents($argv[1]), true)["version"];' "$repo/extension.json")"
+
+rm -rf -- "$shots"
+node "$here/demo.mjs" "$url" "$user" "$password" "$version" "$shots"
+echo "Screenshots: $(ls "$shots" | tr '\n' ' ')in $shots"
