@@ -11,6 +11,9 @@ packages=(
 	mediawiki php8.2-sqlite3 php8.2-mbstring php8.2-xml php8.2-intl php8.2-curl sqlite3
 	# Tests: PHPUnit 9.6, the SMTP sink of the harness.
 	phpunit python3-aiosmtpd
+	# The production-shaped server of the harness (ThrowawayWiki 'server' => 'fpm'): HTTP tests
+	# and benchmarks. Installed only; the harness runs private instances, never the services.
+	nginx php8.2-fpm
 	"$@"
 )
 
