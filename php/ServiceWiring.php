@@ -6,13 +6,38 @@
  * @file
  */
 
+use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\PasswordValidator;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
+use MediaWiki\Extension\NativePasswordPolicy\Reset\DeferredPasswordReset;
+use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetWorkEqualizer;
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\MediaWikiServices;
 use Wikimedia\CommonPasswords\CommonPasswords;
 
 /** @phpcs-require-sorted-array */
 return [
+	'NativePasswordPolicy.DeferredPasswordReset' => static function (
+		MediaWikiServices $services
+	): DeferredPasswordReset {
+		return new DeferredPasswordReset(
+			new ServiceOptions( DeferredPasswordReset::CONSTRUCTOR_OPTIONS, $services->getMainConfig() ),
+			$services->getPasswordReset(),
+			$services->getUserNameUtils(),
+			$services->getDBLoadBalancer(),
+			$services->get( 'NativePasswordPolicy.ResetWorkEqualizer' ),
+			LoggerFactory::getInstance( 'NativePasswordPolicy' )
+		);
+	},
+	'NativePasswordPolicy.PasswordValidator' => static function ( MediaWikiServices $services ): PasswordValidator {
+		return new PasswordValidator(
+			new ServiceOptions( PasswordValidator::CONSTRUCTOR_OPTIONS, $services->getMainConfig() ),
+			$services->get( 'NativePasswordPolicy.PolicyEngine' ),
+			$services->getUserGroupManager(),
+			$services->getUserFactory(),
+			$services->getHookContainer()
+		);
+	},
 	'NativePasswordPolicy.PolicyEngine' => static function ( MediaWikiServices $services ): PolicyEngine {
 		// The same filter file core's CommonPasswords reads, so that answers are identical.
 		$commonPasswordsFile = dirname( ( new ReflectionClass( CommonPasswords::class ) )->getFileName() )
@@ -21,6 +46,14 @@ return [
 			[ 'commonPasswordsFile' => $commonPasswordsFile ],
 			$services->getUserFactory(),
 			LoggerFactory::getInstance( 'NativePasswordPolicy' )
+		);
+	},
+	'NativePasswordPolicy.ResetWorkEqualizer' => static function ( MediaWikiServices $services ): ResetWorkEqualizer {
+		return new ResetWorkEqualizer(
+			$services->getLocalServerObjectCache(),
+			$services->getPasswordFactory(),
+			// Only web requests answer before the work; nobody times a maintenance script.
+			!$services->getMainConfig()->get( 'CommandLineMode' )
 		);
 	},
 ];

@@ -1,0 +1,137 @@
+<?php
+/**
+ * @license GPL-2.0-or-later
+ * @file
+ */
+
+declare( strict_types=1 );
+
+namespace MediaWiki\Extension\NativePasswordPolicy\Reset;
+
+use BagOStuff;
+use PasswordFactory;
+
+/**
+ * Makes the post-send work of every password reset cost what a real one costs.
+ *
+ * Answering before the lookup hides the case from the response itself, but not from the next
+ * requests: a real reset then hashes a temporary password (tens of ms of CPU with core's
+ * PBKDF2), writes it and talks to the mail server, and meanwhile the PHP worker is busy and a
+ * core is taken. Requests sent back to back would see it. So every reset that sent no mail
+ * burns the CPU time and holds the worker for the wall time a real reset took, as measured on
+ * the last real resets of this server (kept in the local-server cache, APCu under php-fpm).
+ * Until a real reset has been measured, a reset that sent no mail hashes one password with
+ * the configured hasher, the dominant cost of a real one.
+ *
+ * A real reset is recognised by its mail: core sends it through UserMailer, whose
+ * UserMailerTransformContent hook tells this class (ResetMailHandler).
+ */
+class ResetWorkEqualizer {
+
+	private const PROFILE_KEY = 'reset-work-profile';
+	/** Real resets remembered; their median is the model */
+	private const SAMPLES = 15;
+	/** A real reset slower than this (s of wall time) is an outlier and not a model */
+	private const MAX_MODEL_WALL = 5.0;
+
+	/** @var array{wall:float,cpu:float,mails:int}|null The reset running in this request */
+	private ?array $run = null;
+
+	/**
+	 * @param BagOStuff $localServerCache Where measurements of real resets are kept
+	 * @param PasswordFactory $passwordFactory The hasher of temporary passwords
+	 * @param bool $enabled False where timing cannot be observed (command line, tests)
+	 */
+	public function __construct(
+		private readonly BagOStuff $localServerCache,
+		private readonly PasswordFactory $passwordFactory,
+		private readonly bool $enabled
+	) {
+	}
+
+	/**
+	 * The post-send work of a reset starts.
+	 */
+	public function begin(): void {
+		$this->run = [ 'wall' => hrtime( true ) / 1e9, 'cpu' => self::cpuSeconds(), 'mails' => 0 ];
+	}
+
+	/**
+	 * A mail leaves through UserMailer while a reset runs.
+	 */
+	public function noteMail(): void {
+		if ( $this->run !== null ) {
+			$this->run['mails']++;
+		}
+	}
+
+	/**
+	 * The reset's work is over (its own deferred updates included): learn from a real reset,
+	 * or spend what a real reset would have spent.
+	 */
+	public function finish(): void {
+		if ( $this->run === null ) {
+			return;
+		}
+		$run = $this->run;
+		$this->run = null;
+		if ( !$this->enabled ) {
+			return;
+		}
+		$wall = hrtime( true ) / 1e9 - $run['wall'];
+		$cpu = self::cpuSeconds() - $run['cpu'];
+		$key = $this->localServerCache->makeKey( 'nativepasswordpolicy', self::PROFILE_KEY );
+		$samples = $this->localServerCache->get( $key ) ?: [];
+
+		if ( $run['mails'] === 1 ) {
+			if ( $wall <= self::MAX_MODEL_WALL ) {
+				$samples[] = [ $wall, $cpu ];
+				$this->localServerCache->set(
+					$key, array_slice( $samples, -self::SAMPLES ), BagOStuff::TTL_DAY
+				);
+			}
+			return;
+		}
+		if ( $run['mails'] > 1 ) {
+			// Several accounts share the address: already more than one reset's work.
+			return;
+		}
+
+		if ( !$samples ) {
+			$this->passwordFactory->newFromPlaintext( PasswordFactory::generateRandomPasswordString( 10 ) );
+			return;
+		}
+		$this->burnCpuUntil( $run['cpu'] + self::median( array_column( $samples, 1 ) ) );
+		$remaining = $run['wall'] + self::median( array_column( $samples, 0 ) ) - hrtime( true ) / 1e9;
+		if ( $remaining > 0 ) {
+			usleep( (int)( $remaining * 1e6 ) );
+		}
+	}
+
+	/**
+	 * Hashing in small steps until the process has used $target seconds of CPU.
+	 */
+	private function burnCpuUntil( float $target ): void {
+		$block = random_bytes( 64 );
+		while ( self::cpuSeconds() < $target ) {
+			for ( $i = 0; $i < 32; $i++ ) {
+				$block = hash( 'sha512', $block, true );
+			}
+		}
+	}
+
+	/** User and system CPU time of this process, in seconds. */
+	private static function cpuSeconds(): float {
+		$usage = getrusage();
+		return $usage['ru_utime.tv_sec'] + $usage['ru_utime.tv_usec'] / 1e6
+			+ $usage['ru_stime.tv_sec'] + $usage['ru_stime.tv_usec'] / 1e6;
+	}
+
+	/** @param float[] $values */
+	private static function median( array $values ): float {
+		sort( $values );
+		$count = count( $values );
+		$middle = intdiv( $count, 2 );
+		return $count % 2 ? $values[$middle] : ( $values[$middle - 1] + $values[$middle] ) / 2;
+	}
+}
