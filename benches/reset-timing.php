@@ -24,6 +24,11 @@
  *
  *   php benches/reset-timing.php [--rounds N] [--bursts N] [--burst-size N] [--workers N]
  *                                [--pause-ms N] [--burst-pause-ms N] [--json FILE] [--quick]
+ *                                [--without-equalizer]
+ *
+ * --without-equalizer adds a third wiki: the extension with
+ * $wgNativePasswordPolicyResetEqualizeWork = false (answer before the lookup, but no
+ * equalized post-send work), to show what each half of the design does.
  *
  * Needs: cargo build --release; Debian packages nginx php8.2-fpm (scripts/install-deps.sh).
  *
@@ -41,14 +46,20 @@ require __DIR__ . '/lib/Stats.php';
 
 $options = getopt( '', [
 	'rounds:', 'bursts:', 'burst-size:', 'workers:', 'pause-ms:', 'burst-pause-ms:', 'json:', 'quick',
+	'without-equalizer',
 ] );
 $quick = isset( $options['quick'] );
-$rounds = (int)( $options['rounds'] ?? ( $quick ? 20 : 120 ) );
+$rounds = (int)( $options['rounds'] ?? ( $quick ? 20 : 100 ) );
 $bursts = (int)( $options['bursts'] ?? ( $quick ? 6 : 40 ) );
 $burstSize = (int)( $options['burst-size'] ?? 5 );
 $workers = (int)( $options['workers'] ?? 2 );
-$pause = (int)( $options['pause-ms'] ?? 120 ) * 1000;
-$burstPause = (int)( $options['burst-pause-ms'] ?? 400 ) * 1000;
+$pause = (int)( $options['pause-ms'] ?? 200 ) * 1000;
+$burstPause = (int)( $options['burst-pause-ms'] ?? 500 ) * 1000;
+// A third wiki: the extension with $wgNativePasswordPolicyResetEqualizeWork = false.
+$variants = [ 'core' => [ false, '' ], 'extension' => [ true, '' ] ];
+if ( isset( $options['without-equalizer'] ) ) {
+	$variants['extension, no equalizer'] = [ true, '$wgNativePasswordPolicyResetEqualizeWork = false;' ];
+}
 $freshNeeded = $rounds + $bursts * $burstSize;
 
 const CASES = [
@@ -75,12 +86,12 @@ for ( $i = 0; $i < $freshNeeded; $i++ ) {
 $wikis = [];
 $started = microtime( true );
 try {
-	foreach ( [ 'core' => false, 'extension' => true ] as $label => $withExtension ) {
+	foreach ( $variants as $label => [ $withExtension, $extraSettings ] ) {
 		$wiki = ThrowawayWiki::start( [
 			'extension' => $withExtension,
 			'server' => 'fpm',
 			'workers' => $workers,
-			'settings' => $settings,
+			'settings' => $settings . "\n" . $extraSettings,
 		] );
 		$wikis[$label] = $wiki;
 		$wiki->createUsers( $users );
@@ -199,8 +210,14 @@ foreach ( [ 'single', 'burst' ] as $phase ) {
 	$lines[] = '';
 	$lines[] = "**$phase**";
 	$lines[] = '';
-	$lines[] = '| case | core median | core Δ vs ' . BASELINE . ' [95% CI] | extension median | extension Δ vs ' . BASELINE . ' [95% CI] |';
-	$lines[] = '|---|---:|---:|---:|---:|';
+	$header = '| case |';
+	$rule = '|---|';
+	foreach ( array_keys( $wikis ) as $label ) {
+		$header .= " $label median | $label Δ vs " . BASELINE . ' [95% CI] |';
+		$rule .= '---:|---:|';
+	}
+	$lines[] = $header;
+	$lines[] = $rule;
 	foreach ( CASES as $case ) {
 		$cells = [ $case ];
 		foreach ( array_keys( $wikis ) as $label ) {

@@ -53,7 +53,8 @@ return [
 			$services->getLocalServerObjectCache(),
 			$services->getPasswordFactory(),
 			// Only web requests answer before the work; nobody times a maintenance script.
-			!$services->getMainConfig()->get( 'CommandLineMode' )
+			$services->getMainConfig()->get( 'NativePasswordPolicyResetEqualizeWork' )
+				&& !$services->getMainConfig()->get( 'CommandLineMode' )
 		);
 	},
 ];

@@ -18,8 +18,9 @@ use PasswordFactory;
  * requests: a real reset then hashes a temporary password (tens of ms of CPU with core's
  * PBKDF2), writes it and talks to the mail server, and meanwhile the PHP worker is busy and a
  * core is taken. Requests sent back to back would see it. So every reset that sent no mail
- * burns the CPU time and holds the worker for the wall time a real reset took, as measured on
- * the last real resets of this server (kept in the local-server cache, APCu under php-fpm).
+ * burns the CPU time and holds the worker for the wall time a real reset took: one of the last
+ * real resets of this server, drawn at random, so that the durations follow the same
+ * distribution, not only the same median (kept in the local-server cache, APCu under php-fpm).
  * Until a real reset has been measured, a reset that sent no mail hashes one password with
  * the configured hasher, the dominant cost of a real one.
  *
@@ -29,8 +30,8 @@ use PasswordFactory;
 class ResetWorkEqualizer {
 
 	private const PROFILE_KEY = 'reset-work-profile';
-	/** Real resets remembered; their median is the model */
-	private const SAMPLES = 15;
+	/** Real resets remembered as models */
+	private const SAMPLES = 32;
 	/** A real reset slower than this (s of wall time) is an outlier and not a model */
 	private const MAX_MODEL_WALL = 5.0;
 
@@ -101,8 +102,9 @@ class ResetWorkEqualizer {
 			$this->passwordFactory->newFromPlaintext( PasswordFactory::generateRandomPasswordString( 10 ) );
 			return;
 		}
-		$this->burnCpuUntil( $run['cpu'] + self::median( array_column( $samples, 1 ) ) );
-		$remaining = $run['wall'] + self::median( array_column( $samples, 0 ) ) - hrtime( true ) / 1e9;
+		[ $modelWall, $modelCpu ] = $samples[random_int( 0, count( $samples ) - 1 )];
+		$this->burnCpuUntil( $run['cpu'] + $modelCpu );
+		$remaining = $run['wall'] + $modelWall - hrtime( true ) / 1e9;
 		if ( $remaining > 0 ) {
 			usleep( (int)( $remaining * 1e6 ) );
 		}
@@ -125,13 +127,5 @@ class ResetWorkEqualizer {
 		$usage = getrusage();
 		return $usage['ru_utime.tv_sec'] + $usage['ru_utime.tv_usec'] / 1e6
 			+ $usage['ru_stime.tv_sec'] + $usage['ru_stime.tv_usec'] / 1e6;
-	}
-
-	/** @param float[] $values */
-	private static function median( array $values ): float {
-		sort( $values );
-		$count = count( $values );
-		$middle = intdiv( $count, 2 );
-		return $count % 2 ? $values[$middle] : ( $values[$middle - 1] + $values[$middle] ) / 2;
 	}
 }
