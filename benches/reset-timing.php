@@ -16,15 +16,18 @@
  *   unknown-user      a name nobody has
  *   unknown-email     an address nobody has
  *
- * Two phases: "single" requests (a pause after each, so the previous request's post-send work
- * is over) and "burst" requests (BURST requests of one case back to back, then a pause). For
- * each wiki, phase and case it prints the median time and the difference of medians to
- * unknown-user with a 95% bootstrap interval, as a Markdown table for benches/RESULTS.md. It
- * also checks that every answer was success and that exactly the expected mails arrived.
+ * Requests go in bursts: BURST requests of one case back to back, then a pause long enough for
+ * the server to finish its post-send work. "single" is the first request of each burst (what a
+ * request alone takes), "back-to-back" the others (they may wait behind the work of the ones
+ * before). For each wiki, case and phase the report gives the median, the difference of
+ * medians to unknown-user with a 95% bootstrap interval, and the same for the means (under
+ * back-to-back requests the times are bimodal, a request finds a free worker or waits, which
+ * makes medians jumpy). It also checks that every answer was success and that exactly the
+ * expected mails arrived.
  *
- *   php benches/reset-timing.php [--rounds N] [--bursts N] [--burst-size N] [--workers N]
- *                                [--pause-ms N] [--burst-pause-ms N] [--json FILE] [--quick]
- *                                [--without-equalizer]
+ *   php benches/reset-timing.php [--bursts N] [--burst-size N] [--workers N]
+ *                                [--pause-ms N] [--json FILE] [--quick] [--without-equalizer]
+ *   php benches/reset-timing.php --report FILE   (the report of a run saved with --json)
  *
  * --without-equalizer adds a third wiki: the extension with
  * $wgNativePasswordPolicyResetEqualizeWork = false (answer before the lookup, but no
@@ -44,30 +47,32 @@ use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\ThrowawayWiki;
 require __DIR__ . '/../tests/harness/autoload.php';
 require __DIR__ . '/lib/Stats.php';
 
-$options = getopt( '', [
-	'rounds:', 'bursts:', 'burst-size:', 'workers:', 'pause-ms:', 'burst-pause-ms:', 'json:', 'quick',
-	'without-equalizer',
-] );
-$quick = isset( $options['quick'] );
-$rounds = (int)( $options['rounds'] ?? ( $quick ? 20 : 100 ) );
-$bursts = (int)( $options['bursts'] ?? ( $quick ? 6 : 40 ) );
-$burstSize = (int)( $options['burst-size'] ?? 5 );
-$workers = (int)( $options['workers'] ?? 2 );
-$pause = (int)( $options['pause-ms'] ?? 200 ) * 1000;
-$burstPause = (int)( $options['burst-pause-ms'] ?? 500 ) * 1000;
-// A third wiki: the extension with $wgNativePasswordPolicyResetEqualizeWork = false.
-$variants = [ 'core' => [ false, '' ], 'extension' => [ true, '' ] ];
-if ( isset( $options['without-equalizer'] ) ) {
-	$variants['extension, no equalizer'] = [ true, '$wgNativePasswordPolicyResetEqualizeWork = false;' ];
-}
-$freshNeeded = $rounds + $bursts * $burstSize;
-
 const CASES = [
 	'real-user', 'real-email', 'unconfirmed-user', 'throttled-user',
 	'noemail-user', 'unknown-user', 'unknown-email',
 ];
 const MAILING_CASES = [ 'real-user', 'real-email', 'unconfirmed-user' ];
 const BASELINE = 'unknown-user';
+
+$options = getopt( '', [
+	'bursts:', 'burst-size:', 'workers:', 'pause-ms:', 'json:', 'quick', 'without-equalizer', 'report:',
+] );
+if ( isset( $options['report'] ) ) {
+	$saved = json_decode( (string)file_get_contents( $options['report'] ), true, 512, JSON_THROW_ON_ERROR );
+	echo report( $saved ), "\n";
+	exit( 0 );
+}
+$quick = isset( $options['quick'] );
+$bursts = (int)( $options['bursts'] ?? ( $quick ? 10 : 120 ) );
+$burstSize = (int)( $options['burst-size'] ?? 5 );
+$workers = (int)( $options['workers'] ?? 2 );
+$pause = (int)( $options['pause-ms'] ?? 500 ) * 1000;
+// A third wiki: the extension with $wgNativePasswordPolicyResetEqualizeWork = false.
+$variants = [ 'core' => [ false, '' ], 'extension' => [ true, '' ] ];
+if ( isset( $options['without-equalizer'] ) ) {
+	$variants['extension, no equalizer'] = [ true, '$wgNativePasswordPolicyResetEqualizeWork = false;' ];
+}
+$freshNeeded = $bursts * $burstSize;
 
 // Same settings on both wikis: every mail allowed (no per-IP limit: all requests come from
 // 127.0.0.1), core's resend throttle (24 h) so that the throttled account stays throttled.
@@ -139,20 +144,6 @@ try {
 	}
 
 	$times = [];
-	fprintf( STDERR, "single: %d rounds x %d cases x %d wikis\n", $rounds, count( CASES ), count( $wikis ) );
-	for ( $round = 0; $round < $rounds; $round++ ) {
-		$plan = [];
-		foreach ( array_keys( $wikis ) as $label ) {
-			foreach ( CASES as $case ) {
-				$plan[] = [ $label, $case ];
-			}
-		}
-		shuffle( $plan );
-		foreach ( $plan as [ $label, $case ] ) {
-			$times[$label]['single'][$case][] = $send( $label, $case );
-			usleep( $pause );
-		}
-	}
 	fprintf( STDERR, "burst: %d bursts of %d x %d cases x %d wikis\n", $bursts, $burstSize, count( CASES ), count( $wikis ) );
 	for ( $burst = 0; $burst < $bursts; $burst++ ) {
 		$plan = [];
@@ -165,10 +156,10 @@ try {
 		foreach ( $plan as [ $label, $case ] ) {
 			for ( $i = 0; $i < $burstSize; $i++ ) {
 				$ms = $send( $label, $case );
-				// The first request of a burst follows a pause: only the others wait behind post-send work.
-				$times[$label][$i === 0 ? 'burst-first' : 'burst'][$case][] = $ms;
+				// The first request of a burst follows a pause: only the others may wait behind post-send work.
+				$times[$label][$i === 0 ? 'single' : 'back-to-back'][$case][] = $ms;
 			}
-			usleep( $burstPause );
+			usleep( $pause );
 		}
 	}
 
@@ -194,61 +185,70 @@ try {
 	}
 }
 
-// Report.
-$load = sys_getloadavg();
-$lines = [];
-$lines[] = sprintf(
-	'nginx %s + php-fpm %s (static pool of %d workers, opcache on), SQLite, MediaWiki 1.39; %d cores, load average before the report %.2f. '
-		. 'single: %d requests per case and wiki, %d ms apart; burst: %d bursts of %d back-to-back requests per case and wiki ("burst" counts requests 2..%d of each burst). '
-		. 'Times are client-side (curl, new connection per request), in ms.',
-	trim( (string)shell_exec( "/usr/sbin/nginx -v 2>&1 | sed 's/.*nginx\\///'" ) ),
-	PHP_VERSION, $workers, (int)shell_exec( 'nproc' ), $load[0],
-	$rounds, $pause / 1000, $bursts, $burstSize, $burstSize
-);
-$summary = [];
-foreach ( [ 'single', 'burst' ] as $phase ) {
-	$lines[] = '';
-	$lines[] = "**$phase**";
-	$lines[] = '';
-	$header = '| case |';
-	$rule = '|---|';
-	foreach ( array_keys( $wikis ) as $label ) {
-		$header .= " $label median | $label Δ vs " . BASELINE . ' [95% CI] |';
-		$rule .= '---:|---:|';
-	}
-	$lines[] = $header;
-	$lines[] = $rule;
-	foreach ( CASES as $case ) {
-		$cells = [ $case ];
-		foreach ( array_keys( $wikis ) as $label ) {
-			$sample = $times[$label][$phase][$case];
-			$base = $times[$label][$phase][BASELINE];
-			$delta = Stats::median( $sample ) - Stats::median( $base );
-			[ $low, $high ] = Stats::medianDifferenceInterval( $sample, $base );
-			$cells[] = sprintf( '%.2f', Stats::median( $sample ) );
-			$cells[] = $case === BASELINE ? '—' : sprintf( '%+.2f [%+.2f, %+.2f]', $delta, $low, $high );
-			$summary[$label][$phase]['maxAbsDelta'] = max( $summary[$label][$phase]['maxAbsDelta'] ?? 0.0, abs( $delta ) );
-		}
-		$lines[] = '| ' . implode( ' | ', $cells ) . ' |';
-	}
-}
-$lines[] = '';
-foreach ( $summary as $label => $phases ) {
-	$lines[] = sprintf(
-		'- %s: largest |Δ median| single %.2f ms, burst %.2f ms',
-		$label, $phases['single']['maxAbsDelta'], $phases['burst']['maxAbsDelta']
-	);
-}
-foreach ( $mailChecks as $label => $check ) {
-	$lines[] = sprintf( '- %s: %d mails expected, %d received', $label, $check['expected'], $check['received'] );
-}
-$lines[] = sprintf( '- run time %.0f s', microtime( true ) - $started );
-echo implode( "\n", $lines ), "\n";
+$run = [
+	'setup' => sprintf(
+		'nginx %s + php-fpm %s (static pool of %d workers per wiki, opcache on), SQLite, MediaWiki 1.39; %d cores, '
+			. 'load average at the end %.2f. %d bursts of %d requests per case and wiki, %d ms apart, cases and wikis '
+			. 'interleaved at random. Client-side times (curl, new connection per request), in ms.',
+		trim( (string)shell_exec( "/usr/sbin/nginx -v 2>&1 | sed 's/.*nginx\\///'" ) ),
+		PHP_VERSION, $workers, (int)shell_exec( 'nproc' ), sys_getloadavg()[0], $bursts, $burstSize, $pause / 1000
+	),
+	'times' => $times,
+	'mail' => $mailChecks,
+	'seconds' => microtime( true ) - $started,
+];
+echo report( $run ), "\n";
 
 if ( isset( $options['json'] ) ) {
-	file_put_contents( $options['json'], json_encode( [ 'times' => $times, 'mail' => $mailChecks ], JSON_PRETTY_PRINT ) );
+	file_put_contents( $options['json'], json_encode( $run, JSON_PRETTY_PRINT ) );
 }
 if ( $failures ) {
 	fwrite( STDERR, "FAILURES:\n" . implode( "\n", array_slice( $failures, 0, 20 ) ) . "\n" );
 	exit( 1 );
+}
+
+/**
+ * The Markdown report of a run: per wiki, each case's median and mean and their differences to
+ * unknown-user, for single and back-to-back requests.
+ */
+function report( array $run ): string {
+	$lines = [ $run['setup'], '' ];
+	$largest = [];
+	foreach ( $run['times'] as $label => $phases ) {
+		$lines[] = "**$label**";
+		$lines[] = '';
+		$lines[] = '| case | single median | Δ median [95% CI] | back-to-back median | Δ median [95% CI] | back-to-back mean | Δ mean [95% CI] |';
+		$lines[] = '|---|---:|---:|---:|---:|---:|---:|';
+		foreach ( CASES as $case ) {
+			$cells = [ $case ];
+			foreach ( [ 'single' => [ 'median' ], 'back-to-back' => [ 'median', 'mean' ] ] as $phase => $statistics ) {
+				$sample = $phases[$phase][$case];
+				$base = $phases[$phase][BASELINE];
+				foreach ( $statistics as $statistic ) {
+					$delta = Stats::$statistic( $sample ) - Stats::$statistic( $base );
+					[ $low, $high ] = $statistic === 'median'
+						? Stats::medianDifferenceInterval( $sample, $base )
+						: Stats::meanDifferenceInterval( $sample, $base );
+					$cells[] = sprintf( '%.2f', Stats::$statistic( $sample ) );
+					$cells[] = $case === BASELINE ? '—' : sprintf( '%+.2f [%+.2f, %+.2f]', $delta, $low, $high );
+					$key = "$phase $statistic";
+					$largest[$label][$key] = max( $largest[$label][$key] ?? 0.0, abs( $delta ) );
+				}
+			}
+			$lines[] = '| ' . implode( ' | ', $cells ) . ' |';
+		}
+		$lines[] = '';
+	}
+	foreach ( $largest as $label => $values ) {
+		$parts = [];
+		foreach ( $values as $key => $value ) {
+			$parts[] = sprintf( '%s %.2f ms', $key, $value );
+		}
+		$lines[] = "- $label: largest |Δ| " . implode( ', ', $parts );
+	}
+	foreach ( $run['mail'] as $label => $check ) {
+		$lines[] = sprintf( '- %s: %d mails expected, %d received', $label, $check['expected'], $check['received'] );
+	}
+	$lines[] = sprintf( '- run time %.0f s', $run['seconds'] );
+	return implode( "\n", $lines );
 }

@@ -10,6 +10,7 @@ use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PasswordValidator;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
 use MediaWiki\Extension\NativePasswordPolicy\Reset\DeferredPasswordReset;
+use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetAttemptCounter;
 use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetWorkEqualizer;
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\MediaWikiServices;
@@ -25,6 +26,7 @@ return [
 			$services->getPasswordReset(),
 			$services->getUserNameUtils(),
 			$services->getDBLoadBalancer(),
+			$services->get( 'NativePasswordPolicy.ResetAttemptCounter' ),
 			$services->get( 'NativePasswordPolicy.ResetWorkEqualizer' ),
 			LoggerFactory::getInstance( 'NativePasswordPolicy' )
 		);
@@ -47,6 +49,9 @@ return [
 			$services->getUserFactory(),
 			LoggerFactory::getInstance( 'NativePasswordPolicy' )
 		);
+	},
+	'NativePasswordPolicy.ResetAttemptCounter' => static function (): ResetAttemptCounter {
+		return new ResetAttemptCounter();
 	},
 	'NativePasswordPolicy.ResetWorkEqualizer' => static function ( MediaWikiServices $services ): ResetWorkEqualizer {
 		return new ResetWorkEqualizer(

@@ -33,6 +33,11 @@ final class Stats {
 		return self::quantile( $values, 0.5 );
 	}
 
+	/** @param float[] $values */
+	public static function mean( array $values ): float {
+		return $values ? array_sum( $values ) / count( $values ) : NAN;
+	}
+
 	/**
 	 * 95% bootstrap interval of median( $a ) - median( $b ), resampling both samples.
 	 *
@@ -42,6 +47,29 @@ final class Stats {
 	 * @return array{0:float,1:float}
 	 */
 	public static function medianDifferenceInterval( array $a, array $b, int $rounds = 2000 ): array {
+		return self::differenceInterval( [ self::class, 'median' ], $a, $b, $rounds );
+	}
+
+	/**
+	 * 95% bootstrap interval of mean( $a ) - mean( $b ).
+	 *
+	 * @param float[] $a
+	 * @param float[] $b
+	 * @param int $rounds
+	 * @return array{0:float,1:float}
+	 */
+	public static function meanDifferenceInterval( array $a, array $b, int $rounds = 2000 ): array {
+		return self::differenceInterval( [ self::class, 'mean' ], $a, $b, $rounds );
+	}
+
+	/**
+	 * @param callable $statistic
+	 * @param float[] $a
+	 * @param float[] $b
+	 * @param int $rounds
+	 * @return array{0:float,1:float}
+	 */
+	private static function differenceInterval( callable $statistic, array $a, array $b, int $rounds ): array {
 		$differences = [];
 		$na = count( $a );
 		$nb = count( $b );
@@ -54,7 +82,7 @@ final class Stats {
 			for ( $j = 0; $j < $nb; $j++ ) {
 				$sb[] = $b[mt_rand( 0, $nb - 1 )];
 			}
-			$differences[] = self::median( $sa ) - self::median( $sb );
+			$differences[] = $statistic( $sa ) - $statistic( $sb );
 		}
 		return [ self::quantile( $differences, 0.025 ), self::quantile( $differences, 0.975 ) ];
 	}

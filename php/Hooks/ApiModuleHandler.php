@@ -13,6 +13,7 @@ use Config;
 use MediaWiki\Api\Hook\ApiMain__moduleManagerHook;
 use MediaWiki\Extension\NativePasswordPolicy\Api\ApiResetPassword;
 use MediaWiki\Extension\NativePasswordPolicy\Api\ApiValidatePassword;
+use ReflectionClass;
 
 /**
  * Puts the extension's action=validatepassword and action=resetpassword in place of core's.
@@ -63,10 +64,19 @@ class ApiModuleHandler implements ApiMain__moduleManagerHook {
 		}
 		foreach ( self::MODULES as $name => $module ) {
 			if ( $moduleManager->isDefined( $name, 'action' )
-				&& $moduleManager->getClassName( $name ) === $module['replaces']
+				&& self::isSameClass( $moduleManager->getClassName( $name ), $module['replaces'] )
 			) {
 				$moduleManager->addModule( $name, 'action', $module['spec'] );
 			}
 		}
+	}
+
+	/**
+	 * Whether two names denote the same class, through class aliases (core's API classes got
+	 * namespaces after 1.39 and keep their old names as aliases). A subclass is another class.
+	 */
+	private static function isSameClass( string $name, string $expected ): bool {
+		return class_exists( $name )
+			&& ( new ReflectionClass( $name ) )->getName() === ( new ReflectionClass( $expected ) )->getName();
 	}
 }

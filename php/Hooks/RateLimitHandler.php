@@ -8,7 +8,7 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Hooks;
 
-use MediaWiki\Extension\NativePasswordPolicy\Reset\DeferredPasswordReset;
+use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetAttemptCounter;
 use MediaWiki\User\Hook\PingLimiterHook;
 
 /**
@@ -17,12 +17,12 @@ use MediaWiki\User\Hook\PingLimiterHook;
  */
 class RateLimitHandler implements PingLimiterHook {
 
-	public function __construct( private readonly DeferredPasswordReset $deferredPasswordReset ) {
+	public function __construct( private readonly ResetAttemptCounter $attemptCounter ) {
 	}
 
 	/** @inheritDoc */
 	public function onPingLimiter( $user, $action, &$result, $incrBy ) {
-		if ( $this->deferredPasswordReset->consumeCountedAttempt( $user, $action ) ) {
+		if ( $this->attemptCounter->consume( $user, $action ) ) {
 			$result = false;
 			return false;
 		}

@@ -44,14 +44,12 @@ class DeferredPasswordReset {
 	/** Seconds a reset waits for another reset of the same target to finish */
 	private const LOCK_TIMEOUT = 15;
 
-	/** Name of the performer whose reset runs now and whose attempt request() counted */
-	private ?string $countedPerformer = null;
-
 	/**
 	 * @param ServiceOptions $options
 	 * @param PasswordReset $passwordReset
 	 * @param UserNameUtils $userNameUtils
 	 * @param ILoadBalancer $loadBalancer
+	 * @param ResetAttemptCounter $attemptCounter
 	 * @param ResetWorkEqualizer $equalizer
 	 * @param LoggerInterface $logger
 	 */
@@ -60,6 +58,7 @@ class DeferredPasswordReset {
 		private readonly PasswordReset $passwordReset,
 		private readonly UserNameUtils $userNameUtils,
 		private readonly ILoadBalancer $loadBalancer,
+		private readonly ResetAttemptCounter $attemptCounter,
 		private readonly ResetWorkEqualizer $equalizer,
 		private readonly LoggerInterface $logger
 	) {
@@ -80,7 +79,7 @@ class DeferredPasswordReset {
 	 */
 	public function request( User $performer, ?string $username, ?string $email ): StatusValue {
 		// Counted now, as core counts it: a limited performer gets "success" and nothing is
-		// done. PasswordReset::execute() will not count it again (see consumeCountedAttempt()).
+		// done. PasswordReset::execute() will not count it again (see ResetAttemptCounter).
 		if ( $performer->pingLimiter( 'mailpassword' ) ) {
 			return StatusValue::newGood();
 		}
@@ -123,13 +122,13 @@ class DeferredPasswordReset {
 	 */
 	private function run( User $performer, ?string $username, ?string $email, string $target ): void {
 		$this->equalizer->begin();
-		$dbw = $this->loadBalancer->getConnectionRef( DB_PRIMARY );
+		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
 		$lock = 'nativepasswordpolicy-reset:' . sha1( $target );
 		$locked = $dbw->lock( $lock, __METHOD__, self::LOCK_TIMEOUT );
 		if ( !$locked ) {
 			$this->logger->warning( 'Password reset of a target ran while another one was still running' );
 		}
-		$this->countedPerformer = $performer->getName();
+		$this->attemptCounter->startReset( $performer );
 		try {
 			$status = $this->passwordReset->execute( $performer, $username, $email );
 			if ( !$status->isGood() ) {
@@ -144,7 +143,7 @@ class DeferredPasswordReset {
 				[ 'performer' => $performer->getName(), 'exception' => $e ]
 			);
 		} finally {
-			$this->countedPerformer = null;
+			$this->attemptCounter->endReset();
 		}
 		// Queued behind the updates execute() added (the mail), so it sees the whole reset.
 		DeferredUpdates::addCallableUpdate( function () use ( $dbw, $lock, $locked ) {
@@ -153,24 +152,5 @@ class DeferredPasswordReset {
 			}
 			$this->equalizer->finish();
 		}, DeferredUpdates::POSTSEND );
-	}
-
-	/**
-	 * Whether this `mailpassword` rate-limit check is the one PasswordReset::execute() makes for
-	 * an attempt request() has already counted. True once per reset.
-	 *
-	 * The attempt is counted in the request, not after it: otherwise requests sent back to back
-	 * would all pass the limiter before the first one is counted.
-	 *
-	 * @param User $user The user the limit is checked for
-	 * @param string $action
-	 * @return bool
-	 */
-	public function consumeCountedAttempt( User $user, string $action ): bool {
-		if ( $action !== 'mailpassword' || $this->countedPerformer !== $user->getName() ) {
-			return false;
-		}
-		$this->countedPerformer = null;
-		return true;
 	}
 }

@@ -30,6 +30,7 @@ use User;
  * @covers \MediaWiki\Extension\NativePasswordPolicy\Reset\DeferredPasswordReset
  * @covers \MediaWiki\Extension\NativePasswordPolicy\Hooks\ApiModuleHandler
  * @covers \MediaWiki\Extension\NativePasswordPolicy\Hooks\RateLimitHandler
+ * @covers \MediaWiki\Extension\NativePasswordPolicy\Reset\ResetAttemptCounter
  */
 class ApiResetPasswordTest extends ApiTestCase {
 
