@@ -239,6 +239,26 @@ function report( array $run ): string {
 		}
 		$lines[] = '';
 	}
+	// Pooled: the cases that send a mail against those that do not (the question an attacker asks).
+	$lines[] = '| wiki | single: Δ median, mail sent vs not [95% CI] | back-to-back: Δ median [95% CI] | back-to-back: Δ mean [95% CI] |';
+	$lines[] = '|---|---:|---:|---:|';
+	foreach ( $run['times'] as $label => $phases ) {
+		$cells = [ $label ];
+		foreach ( [ 'single' => [ 'median' ], 'back-to-back' => [ 'median', 'mean' ] ] as $phase => $statistics ) {
+			$mail = array_merge( ...array_map( static fn ( $case ) => $phases[$phase][$case], MAILING_CASES ) );
+			$none = array_merge( ...array_map(
+				static fn ( $case ) => $phases[$phase][$case], array_diff( CASES, MAILING_CASES )
+			) );
+			foreach ( $statistics as $statistic ) {
+				[ $low, $high ] = $statistic === 'median'
+					? Stats::medianDifferenceInterval( $mail, $none )
+					: Stats::meanDifferenceInterval( $mail, $none );
+				$cells[] = sprintf( '%+.2f [%+.2f, %+.2f]', Stats::$statistic( $mail ) - Stats::$statistic( $none ), $low, $high );
+			}
+		}
+		$lines[] = '| ' . implode( ' | ', $cells ) . ' |';
+	}
+	$lines[] = '';
 	foreach ( $largest as $label => $values ) {
 		$parts = [];
 		foreach ( $values as $key => $value ) {
