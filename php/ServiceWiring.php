@@ -8,7 +8,11 @@
 
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\PasswordValidator;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
+use MediaWiki\Extension\NativePasswordPolicy\Reset\DeferredPasswordReset;
+use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetAttemptCounter;
+use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetWorkEqualizer;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\MediaWikiServices;
@@ -16,8 +20,30 @@ use Wikimedia\CommonPasswords\CommonPasswords;
 
 /** @phpcs-require-sorted-array */
 return [
+	'NativePasswordPolicy.DeferredPasswordReset' => static function (
+		MediaWikiServices $services
+	): DeferredPasswordReset {
+		return new DeferredPasswordReset(
+			new ServiceOptions( DeferredPasswordReset::CONSTRUCTOR_OPTIONS, $services->getMainConfig() ),
+			$services->getPasswordReset(),
+			$services->getUserNameUtils(),
+			$services->getDBLoadBalancer(),
+			$services->get( 'NativePasswordPolicy.ResetAttemptCounter' ),
+			$services->get( 'NativePasswordPolicy.ResetWorkEqualizer' ),
+			LoggerFactory::getInstance( 'NativePasswordPolicy' )
+		);
+	},
 	'NativePasswordPolicy.ModuleStatus' => static function (): ModuleStatus {
 		return ModuleStatus::detect();
+	},
+	'NativePasswordPolicy.PasswordValidator' => static function ( MediaWikiServices $services ): PasswordValidator {
+		return new PasswordValidator(
+			new ServiceOptions( PasswordValidator::CONSTRUCTOR_OPTIONS, $services->getMainConfig() ),
+			$services->get( 'NativePasswordPolicy.PolicyEngine' ),
+			$services->getUserGroupManager(),
+			$services->getUserFactory(),
+			$services->getHookContainer()
+		);
 	},
 	'NativePasswordPolicy.PolicyEngine' => static function ( MediaWikiServices $services ): PolicyEngine {
 		// The same filter file core's CommonPasswords reads, so that answers are identical. It is
@@ -32,6 +58,18 @@ return [
 			[ 'commonPasswordsFile' => $commonPasswordsFile ],
 			$services->getUserFactory(),
 			static fn () => LoggerFactory::getInstance( 'NativePasswordPolicy' )
+		);
+	},
+	'NativePasswordPolicy.ResetAttemptCounter' => static function (): ResetAttemptCounter {
+		return new ResetAttemptCounter();
+	},
+	'NativePasswordPolicy.ResetWorkEqualizer' => static function ( MediaWikiServices $services ): ResetWorkEqualizer {
+		return new ResetWorkEqualizer(
+			$services->getLocalServerObjectCache(),
+			$services->getPasswordFactory(),
+			// Only web requests answer before the work; nobody times a maintenance script.
+			$services->getMainConfig()->get( 'NativePasswordPolicyResetEqualizeWork' )
+				&& !$services->getMainConfig()->get( 'CommandLineMode' )
 		);
 	},
 	'NativePasswordPolicy.TemporaryPasswordGenerator' => static function (

@@ -13,6 +13,9 @@ packages=(
 	phpunit python3-aiosmtpd
 	# The Debian package (strip, objdump) and the install test (unshare, overlays).
 	binutils util-linux
+	# The production-shaped server of the harness (ThrowawayWiki 'server' => 'fpm'): HTTP tests
+	# and benchmarks. Installed only; the harness runs private instances, never the services.
+	nginx php8.2-fpm
 	"$@"
 )
 

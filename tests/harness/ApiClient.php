@@ -18,6 +18,9 @@ final class ApiClient {
 	/** @var array<string,string> Cookies of this session */
 	private array $cookies = [];
 
+	/** @var array<string,string> Extra request headers, by name */
+	private array $headers = [];
+
 	public function __construct( private readonly string $apiUrl ) {
 	}
 
@@ -64,6 +67,17 @@ final class ApiClient {
 	}
 
 	/**
+	 * Sends this header with every later request of this client (null removes it).
+	 */
+	public function setHeader( string $name, ?string $value ): void {
+		if ( $value === null ) {
+			unset( $this->headers[$name] );
+		} else {
+			$this->headers[$name] = $value;
+		}
+	}
+
+	/**
 	 * Sends a request and returns status, headers and raw body.
 	 *
 	 * @param string $method GET or POST
@@ -72,12 +86,75 @@ final class ApiClient {
 	 * @return array{status:int,headers:array<string,string>,body:string,seconds:float}
 	 */
 	public function request( string $method, array $body = [], array $query = [] ): array {
+		$headers = [];
+		$curl = $this->prepare( $method, $body, $query, $headers );
+		$start = hrtime( true );
+		$raw = curl_exec( $curl );
+		$seconds = ( hrtime( true ) - $start ) / 1e9;
+		return $this->finish( $curl, $raw, $headers, $seconds, $method );
+	}
+
+	/**
+	 * Sends many requests, at most $concurrency at a time, and returns their answers in the
+	 * order of $requests (as request() does; 'seconds' is not measured).
+	 *
+	 * @param array[] $requests Each: [ ApiClient $client, string $method, array $body, array $query,
+	 *   array $headers (optional, added to the client's) ]
+	 * @param int $concurrency
+	 * @return array[]
+	 */
+	public static function requestMany( array $requests, int $concurrency = 4 ): array {
+		$multi = curl_multi_init();
+		$pending = array_keys( $requests );
+		$running = [];
+		$answers = [];
+		$headers = [];
+		while ( $pending || $running ) {
+			while ( $pending && count( $running ) < $concurrency ) {
+				$key = array_shift( $pending );
+				[ $client, $method, $body, $query ] = $requests[$key];
+				$headers[$key] = [];
+				$curl = $client->prepare( $method, $body, $query, $headers[$key], $requests[$key][4] ?? [] );
+				curl_multi_add_handle( $multi, $curl );
+				$running[$key] = $curl;
+			}
+			curl_multi_exec( $multi, $active );
+			if ( curl_multi_select( $multi, 1.0 ) === -1 ) {
+				usleep( 1000 );
+			}
+			while ( $info = curl_multi_info_read( $multi ) ) {
+				$key = array_search( $info['handle'], $running, true );
+				$curl = $running[$key];
+				unset( $running[$key] );
+				curl_multi_remove_handle( $multi, $curl );
+				$raw = $info['result'] === CURLE_OK ? curl_multi_getcontent( $curl ) : false;
+				$answers[$key] = $requests[$key][0]->finish( $curl, $raw, $headers[$key], 0.0, $requests[$key][1] );
+			}
+		}
+		curl_multi_close( $multi );
+		ksort( $answers );
+		return $answers;
+	}
+
+	/**
+	 * @param string $method
+	 * @param array $body
+	 * @param array $query
+	 * @param array &$headers Receives the response headers
+	 * @param array<string,string> $extraHeaders
+	 * @return \CurlHandle
+	 */
+	private function prepare( string $method, array $body, array $query, array &$headers, array $extraHeaders = [] ) {
 		$url = $this->apiUrl . ( $query ? '?' . http_build_query( $query ) : '' );
 		$curl = curl_init( $url );
-		$headers = [];
+		$requestHeaders = [];
+		foreach ( $extraHeaders + $this->headers as $name => $value ) {
+			$requestHeaders[] = "$name: $value";
+		}
 		curl_setopt_array( $curl, [
 			CURLOPT_RETURNTRANSFER => true,
 			CURLOPT_TIMEOUT => 60,
+			CURLOPT_HTTPHEADER => $requestHeaders,
 			CURLOPT_HEADERFUNCTION => function ( $curl, string $line ) use ( &$headers ) {
 				$this->takeCookie( $line );
 				if ( str_contains( $line, ':' ) ) {
@@ -98,10 +175,20 @@ final class ApiClient {
 			curl_setopt( $curl, CURLOPT_POST, true );
 			curl_setopt( $curl, CURLOPT_POSTFIELDS, http_build_query( $body ) );
 		}
-		$start = hrtime( true );
-		$raw = curl_exec( $curl );
-		$seconds = ( hrtime( true ) - $start ) / 1e9;
+		return $curl;
+	}
+
+	/**
+	 * @param \CurlHandle $curl
+	 * @param string|false $raw
+	 * @param array $headers
+	 * @param float $seconds
+	 * @param string $method
+	 * @return array{status:int,headers:array<string,string>,body:string,seconds:float}
+	 */
+	private function finish( $curl, $raw, array $headers, float $seconds, string $method ): array {
 		if ( $raw === false ) {
+			$url = curl_getinfo( $curl, CURLINFO_EFFECTIVE_URL );
 			throw new RuntimeException( "$method $url failed: " . curl_error( $curl ) );
 		}
 		$status = curl_getinfo( $curl, CURLINFO_RESPONSE_CODE );

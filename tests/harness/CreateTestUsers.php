@@ -1,8 +1,8 @@
 <?php
 /**
  * Creates accounts for tests, reading a JSON list from stdin:
- * [{"name": "...", "password": "...", "email": "...", "groups": ["sysop"]}, ...].
- * An address given is stored as confirmed, so the user can receive password-reset mail.
+ * [{"name": "...", "password": "...", "email": "...", "emailConfirmed": false, "groups": ["sysop"]}, ...].
+ * An address given is stored as confirmed unless "emailConfirmed" is false.
  *
  * @license GPL-2.0-or-later
  * @file
@@ -39,7 +39,9 @@ class CreateTestUsers extends Maintenance {
 			}
 			if ( isset( $spec['email'] ) ) {
 				$user->setEmail( $spec['email'] );
-				$user->confirmEmail();
+				if ( $spec['emailConfirmed'] ?? true ) {
+					$user->confirmEmail();
+				}
 				$user->saveSettings();
 			}
 			foreach ( $spec['groups'] ?? [] as $group ) {

@@ -15,6 +15,12 @@ use RuntimeException;
  * that keeps its mail. Installed from Debian's `mediawiki` package in about a second,
  * with or without the extension, and torn down by PID.
  *
+ * Two servers: PHP's built-in server (`php -S`, the default: no setup, enough for
+ * functional tests) or nginx + php-fpm from Debian's packages (`'server' => 'fpm'`: the
+ * production shape, with opcache and APCu, for timings and load). The fpm stack runs from
+ * private configuration, PID and log files inside the wiki directory, on unprivileged
+ * ports, and never touches the system's nginx or php-fpm services.
+ *
  * State lives in one directory: LocalSettings.php, the database, logs, caught mail and a
  * `harness.json` describing the running processes, so another process (the CLI in wiki.php)
  * can find and stop the wiki.
@@ -25,6 +31,8 @@ final class ThrowawayWiki {
 	public const ADMIN_USER = 'Admin';
 	public const ADMIN_PASSWORD = 'Throwaway-Admin-Pass-2026';
 	private const PYTHON = '/usr/bin/python3';
+	private const FPM_BINARY = '/usr/sbin/php-fpm8.2';
+	private const NGINX_BINARY = '/usr/sbin/nginx';
 
 	/** @var array<string,mixed> */
 	private array $state;
@@ -42,7 +50,11 @@ final class ThrowawayWiki {
 	 *   - extension (bool): load NativePasswordPolicy and its module (default true)
 	 *   - module (string): path of the module (default: target/release of this checkout)
 	 *   - settings (string): PHP code appended to LocalSettings.php
-	 *   - workers (int): PHP_CLI_SERVER_WORKERS for the built-in server (default 2)
+	 *   - server (string): 'builtin' (php -S, default) or 'fpm' (nginx + php8.2-fpm)
+	 *   - workers (int): PHP workers: PHP_CLI_SERVER_WORKERS of the built-in server, or the
+	 *     static php-fpm pool size (default 2)
+	 *   - opcache (bool): fpm only, opcache on (default true; the built-in server runs the CLI's
+	 *     configuration, opcache off)
 	 *   - echoMail (bool): the SMTP sink prints each mail to its log (default false)
 	 *   - sitename (string): default "TestWiki"
 	 * @return self
@@ -70,13 +82,25 @@ final class ThrowawayWiki {
 			'smtpPort' => $smtpPort,
 			'extension' => $withExtension,
 			'module' => $withExtension ? $module : null,
+			'server' => $options['server'] ?? 'builtin',
 			'repo' => $repo,
 			'pids' => [],
 		];
 		$wiki = new self( $state );
 		$wiki->install( $options['sitename'] ?? 'TestWiki', $options['settings'] ?? '' );
 		$wiki->startSmtpSink( (bool)( $options['echoMail'] ?? false ) );
-		$wiki->startServer( (int)( $options['workers'] ?? 2 ) );
+		try {
+			if ( $state['server'] === 'fpm' ) {
+				$wiki->startFpmStack( (int)( $options['workers'] ?? 2 ), (bool)( $options['opcache'] ?? true ) );
+			} elseif ( $state['server'] === 'builtin' ) {
+				$wiki->startServer( (int)( $options['workers'] ?? 2 ) );
+			} else {
+				throw new RuntimeException( "Unknown server '{$state['server']}' (builtin or fpm)" );
+			}
+		} catch ( RuntimeException $e ) {
+			$wiki->stop( true );
+			throw $e;
+		}
 		$wiki->saveState();
 		return $wiki;
 	}
@@ -110,6 +134,11 @@ final class ThrowawayWiki {
 
 	public function hasExtension(): bool {
 		return $this->state['extension'];
+	}
+
+	/** 'builtin' or 'fpm' */
+	public function server(): string {
+		return $this->state['server'] ?? 'builtin';
 	}
 
 	/** @return array<string,mixed> What the CLI prints about this wiki. */
@@ -177,7 +206,8 @@ final class ThrowawayWiki {
 	/**
 	 * Creates accounts through MediaWiki (AuthManager), optionally with a confirmed address and groups.
 	 *
-	 * @param array[] $users Each: name, password, email (optional, confirmed), groups (optional)
+	 * @param array[] $users Each: name, password (optional), email (optional; confirmed unless
+	 *   emailConfirmed is false), groups (optional)
 	 */
 	public function createUsers( array $users ): void {
 		$this->maintenance( __DIR__ . '/CreateTestUsers.php', [], json_encode( $users, JSON_THROW_ON_ERROR ) );
@@ -306,6 +336,110 @@ final class ThrowawayWiki {
 		}
 		$this->state['pids']['http'] = self::spawn( $command, $environment, $this->dir() . '/logs/server.log' );
 		self::waitForPort( $this->state['port'], $this->dir() . '/logs/server.log' );
+	}
+
+	/**
+	 * Serves the wiki with nginx in front of a static php-fpm pool, as in production.
+	 *
+	 * Everything lives in DIR/fpm (configuration, PID files, nginx's temporary files) and
+	 * DIR/logs. Both masters run in the foreground of their own session, so stop() ends them
+	 * and their workers by process group. The module is loaded by the pool configuration
+	 * (`php_admin_value[extension]`), MW_CONFIG_FILE is set through `env[]`. Run as root, the
+	 * pool keeps root (`--allow-to-run-as-root`) so that it can write the wiki's SQLite files.
+	 */
+	private function startFpmStack( int $workers, bool $opcache ): void {
+		foreach ( [ self::FPM_BINARY, self::NGINX_BINARY ] as $binary ) {
+			if ( !is_executable( $binary ) ) {
+				throw new RuntimeException( "$binary is missing: run scripts/install-deps.sh (packages nginx php8.2-fpm)" );
+			}
+		}
+		$dir = $this->dir();
+		$conf = "$dir/fpm";
+		foreach ( [ $conf, "$conf/temp" ] as $sub ) {
+			if ( !is_dir( $sub ) && !mkdir( $sub, 0777, true ) ) {
+				throw new RuntimeException( "Cannot create $sub" );
+			}
+		}
+		$fpmPort = self::freePort();
+		$this->state['fpmPort'] = $fpmPort;
+		$isRoot = function_exists( 'posix_geteuid' ) && posix_geteuid() === 0;
+
+		$pool = [
+			'[global]',
+			"pid = $conf/php-fpm.pid",
+			"error_log = $dir/logs/php-fpm.log",
+			'daemonize = no',
+			'',
+			'[wiki]',
+			"listen = 127.0.0.1:$fpmPort",
+			'listen.allowed_clients = 127.0.0.1',
+			'listen.backlog = 511',
+			'pm = static',
+			'pm.max_children = ' . max( 1, $workers ),
+			'catch_workers_output = yes',
+			'decorate_workers_output = no',
+			'clear_env = yes',
+			"env[MW_CONFIG_FILE] = $dir/LocalSettings.php",
+			'env[PATH] = /usr/bin:/bin',
+			"env[HOME] = $dir",
+			'php_admin_flag[log_errors] = on',
+			"php_admin_value[error_log] = $dir/logs/php-error.log",
+			'php_admin_value[display_errors] = 0',
+			'php_admin_value[error_reporting] = ' . E_ALL,
+		];
+		if ( !$opcache ) {
+			// Only switching it off is allowed per pool; Debian's fpm has it on.
+			$pool[] = 'php_admin_value[opcache.enable] = 0';
+		}
+		if ( $this->state['module'] ) {
+			$pool[] = 'php_admin_value[extension] = ' . $this->state['module'];
+		}
+		file_put_contents( "$conf/php-fpm.conf", implode( "\n", $pool ) . "\n" );
+
+		$temp = "$conf/temp";
+		$nginx = [
+			$isRoot ? 'user root;' : '',
+			'worker_processes 1;',
+			'daemon off;',
+			"pid $conf/nginx.pid;",
+			"error_log $dir/logs/nginx-error.log warn;",
+			'events { worker_connections 1024; }',
+			'http {',
+			"\taccess_log $dir/logs/nginx-access.log;",
+			"\tclient_body_temp_path $temp/client_body;",
+			"\tfastcgi_temp_path $temp/fastcgi;",
+			"\tproxy_temp_path $temp/proxy;",
+			"\tuwsgi_temp_path $temp/uwsgi;",
+			"\tscgi_temp_path $temp/scgi;",
+			"\tinclude /etc/nginx/mime.types;",
+			"\tclient_max_body_size 16m;",
+			"\tkeepalive_timeout 65;",
+			"\tserver {",
+			"\t\tlisten 127.0.0.1:{$this->state['port']};",
+			"\t\troot " . self::CORE . ';',
+			"\t\tindex index.php;",
+			"\t\tlocation ~ \\.php$ {",
+			"\t\t\tinclude /etc/nginx/fastcgi_params;",
+			"\t\t\tfastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;",
+			"\t\t\tfastcgi_pass 127.0.0.1:$fpmPort;",
+			"\t\t}",
+			"\t}",
+			'}',
+		];
+		file_put_contents( "$conf/nginx.conf", implode( "\n", $nginx ) . "\n" );
+
+		$fpmCommand = [ self::FPM_BINARY, '--nodaemonize', '--fpm-config', "$conf/php-fpm.conf" ];
+		if ( $isRoot ) {
+			$fpmCommand[] = '--allow-to-run-as-root';
+		}
+		$this->state['pids']['fpm'] = self::spawn( $fpmCommand, [ 'PATH' => '/usr/bin:/bin' ], "$dir/logs/php-fpm.log" );
+		self::waitForPort( $fpmPort, "$dir/logs/php-fpm.log" );
+		$this->state['pids']['nginx'] = self::spawn(
+			[ self::NGINX_BINARY, '-p', "$conf/", '-c', "$conf/nginx.conf", '-e', "$dir/logs/nginx-error.log" ],
+			[ 'PATH' => '/usr/bin:/bin' ],
+			"$dir/logs/nginx-error.log"
+		);
+		self::waitForPort( $this->state['port'], "$dir/logs/nginx-error.log" );
 	}
 
 	private function saveState(): void {

@@ -4,7 +4,9 @@
  *
  *   php tests/harness/wiki.php up [--dir DIR] [--port PORT] [--without-extension]
  *                                 [--settings FILE] [--echo-mail]
- *       installs and starts a wiki, prints its description as JSON
+ *                                 [--server builtin|fpm] [--workers N] [--no-opcache]
+ *       installs and starts a wiki, prints its description as JSON;
+ *       --server fpm serves it with nginx + php8.2-fpm (static pool of N workers, opcache on)
  *   php tests/harness/wiki.php down --dir DIR [--keep]
  *       stops the wiki's processes (by PID) and removes DIR unless --keep
  *
@@ -25,7 +27,7 @@ require __DIR__ . '/autoload.php';
  * @return array{0:string,1:array<string,string|true>}
  */
 function parseArguments( array $args ): array {
-	$withValue = [ 'dir', 'port', 'settings' ];
+	$withValue = [ 'dir', 'port', 'settings', 'server', 'workers' ];
 	$command = '';
 	$options = [];
 	for ( $i = 0; $i < count( $args ); $i++ ) {
@@ -49,6 +51,9 @@ try {
 				'extension' => !isset( $options['without-extension'] ),
 				'settings' => isset( $options['settings'] ) ? file_get_contents( $options['settings'] ) : null,
 				'echoMail' => isset( $options['echo-mail'] ),
+				'server' => $options['server'] ?? null,
+				'workers' => isset( $options['workers'] ) ? (int)$options['workers'] : null,
+				'opcache' => !isset( $options['no-opcache'] ),
 			], static fn ( $value ) => $value !== null ) );
 			echo json_encode( $wiki->describe(), JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES ), "\n";
 			break;
@@ -60,6 +65,7 @@ try {
 			break;
 		default:
 			fwrite( STDERR, "usage: wiki.php up [--dir DIR] [--port PORT] [--without-extension] [--settings FILE] [--echo-mail]\n"
+				. "                   [--server builtin|fpm] [--workers N] [--no-opcache]\n"
 				. "       wiki.php down --dir DIR [--keep]\n" );
 			exit( 2 );
 	}

@@ -9,3 +9,13 @@
  */
 
 require_once __DIR__ . '/../harness/autoload.php';
+
+spl_autoload_register( static function ( string $class ): void {
+	$prefix = 'MediaWiki\\Extension\\NativePasswordPolicy\\Tests\\Http\\';
+	if ( str_starts_with( $class, $prefix ) ) {
+		$file = __DIR__ . '/' . str_replace( '\\', '/', substr( $class, strlen( $prefix ) ) ) . '.php';
+		if ( is_file( $file ) ) {
+			require $file;
+		}
+	}
+} );

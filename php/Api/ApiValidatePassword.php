@@ -1,0 +1,120 @@
+<?php
+/**
+ * @license GPL-2.0-or-later
+ * @file
+ */
+
+declare( strict_types=1 );
+
+namespace MediaWiki\Extension\NativePasswordPolicy\Api;
+
+use ApiBase;
+use ApiMain;
+use MediaWiki\Auth\AuthManager;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\PasswordValidator;
+use MediaWiki\ParamValidator\TypeDef\UserDef;
+use MediaWiki\User\UserFactory;
+use MediaWiki\User\UserRigorOptions;
+use Wikimedia\ParamValidator\ParamValidator;
+
+/**
+ * action=validatepassword, a drop-in for core's module: same parameters, rights, errors and
+ * answer, with the user's merged password policy evaluated in one call into the native module.
+ */
+class ApiValidatePassword extends ApiBase {
+
+	/**
+	 * @param ApiMain $mainModule
+	 * @param string $moduleName
+	 * @param AuthManager $authManager
+	 * @param UserFactory $userFactory
+	 * @param PasswordValidator $passwordValidator
+	 */
+	public function __construct(
+		ApiMain $mainModule,
+		string $moduleName,
+		private readonly AuthManager $authManager,
+		private readonly UserFactory $userFactory,
+		private readonly PasswordValidator $passwordValidator
+	) {
+		parent::__construct( $mainModule, $moduleName );
+	}
+
+	/** @inheritDoc */
+	public function execute() {
+		$params = $this->extractRequestParams();
+
+		$this->requirePostedParameters( [ 'password' ] );
+
+		if ( $params['user'] !== null ) {
+			// An account about to be created: the name must be free.
+			$user = $this->userFactory->newFromName( $params['user'], UserRigorOptions::RIGOR_CREATABLE );
+			if ( !$user ) {
+				$encParamName = $this->encodeParamName( 'user' );
+				$this->dieWithError(
+					[ 'apierror-baduser', $encParamName, wfEscapeWikiText( $params['user'] ) ],
+					"baduser_{$encParamName}"
+				);
+			}
+			if ( $user->isRegistered() || $this->authManager->userExists( $user->getName() ) ) {
+				$this->dieWithError( 'userexists' );
+			}
+			$user->setEmail( (string)$params['email'] );
+			$user->setRealName( (string)$params['realname'] );
+		} else {
+			$user = $this->getUser();
+		}
+
+		$validity = $this->passwordValidator->checkPasswordValidity( $user, $params['password'] );
+		$result = [
+			'validity' => $validity->isGood() ? 'Good' : ( $validity->isOK() ? 'Change' : 'Invalid' ),
+		];
+		$messages = array_merge(
+			$this->getErrorFormatter()->arrayFromStatus( $validity, 'error' ),
+			$this->getErrorFormatter()->arrayFromStatus( $validity, 'warning' )
+		);
+		if ( $messages ) {
+			$result['validitymessages'] = $messages;
+		}
+
+		$this->getHookRunner()->onApiValidatePassword( $this, $result );
+
+		$this->getResult()->addValue( null, $this->getModuleName(), $result );
+	}
+
+	/** @inheritDoc */
+	public function mustBePosted() {
+		return true;
+	}
+
+	/** @inheritDoc */
+	public function getAllowedParams() {
+		return [
+			'password' => [
+				ParamValidator::PARAM_TYPE => 'password',
+				ParamValidator::PARAM_REQUIRED => true,
+			],
+			'user' => [
+				ParamValidator::PARAM_TYPE => 'user',
+				UserDef::PARAM_ALLOWED_USER_TYPES => [ 'name', 'id' ],
+			],
+			'email' => null,
+			'realname' => null,
+		];
+	}
+
+	/** @inheritDoc */
+	protected function getExamplesMessages() {
+		return [
+			'action=validatepassword&password=foobar'
+				=> 'apihelp-validatepassword-example-1',
+			'action=validatepassword&password=querty&user=Example'
+				=> 'apihelp-validatepassword-example-2',
+		];
+	}
+
+	/** @inheritDoc */
+	public function getHelpUrls() {
+		return 'https://www.mediawiki.org/wiki/Special:MyLanguage/API:Validatepassword';
+	}
+}
