@@ -33,8 +33,8 @@ return [
 			LoggerFactory::getInstance( 'NativePasswordPolicy' )
 		);
 	},
-	'NativePasswordPolicy.ModuleStatus' => static function (): ModuleStatus {
-		return ModuleStatus::detect();
+	'NativePasswordPolicy.ModuleStatus' => static function ( MediaWikiServices $services ): ModuleStatus {
+		return ModuleStatus::detect( (bool)$services->getMainConfig()->get( 'NativePasswordPolicyAllowCoreFallback' ) );
 	},
 	'NativePasswordPolicy.PasswordValidator' => static function ( MediaWikiServices $services ): PasswordValidator {
 		return new PasswordValidator(
@@ -57,7 +57,8 @@ return [
 		return new PolicyEngine(
 			[ 'commonPasswordsFile' => $commonPasswordsFile ],
 			$services->getUserFactory(),
-			static fn () => LoggerFactory::getInstance( 'NativePasswordPolicy' )
+			static fn () => LoggerFactory::getInstance( 'NativePasswordPolicy' ),
+			(bool)$services->getMainConfig()->get( 'NativePasswordPolicyAllowCoreFallback' )
 		);
 	},
 	'NativePasswordPolicy.ResetAttemptCounter' => static function (): ResetAttemptCounter {

@@ -11,6 +11,7 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Api;
 use ApiBase;
 use ApiMain;
 use MediaWiki\Extension\NativePasswordPolicy\Reset\DeferredPasswordReset;
+use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
 use MediaWiki\MainConfigNames;
 use MediaWiki\ParamValidator\TypeDef\UserDef;
 use PasswordReset;
@@ -36,12 +37,14 @@ class ApiResetPassword extends ApiBase {
 	 * @param string $action
 	 * @param PasswordReset $passwordReset
 	 * @param DeferredPasswordReset $deferredPasswordReset
+	 * @param ModuleStatus $moduleStatus
 	 */
 	public function __construct(
 		ApiMain $main,
 		string $action,
 		private readonly PasswordReset $passwordReset,
-		private readonly DeferredPasswordReset $deferredPasswordReset
+		private readonly DeferredPasswordReset $deferredPasswordReset,
+		private readonly ModuleStatus $moduleStatus
 	) {
 		parent::__construct( $main, $action );
 	}
@@ -75,6 +78,11 @@ class ApiResetPassword extends ApiBase {
 		$this->requireOnlyOneParameter( $params, ...array_keys( $this->getAllowedParams() ) );
 		if ( $params['email'] && !Sanitizer::validateEmail( $params['email'] ) ) {
 			$this->dieWithError( 'apierror-passwordreset-invalidemail' );
+		}
+
+		// The same answer for every target: it tells nothing about accounts.
+		if ( $this->moduleStatus->refusesPasswordOperations() ) {
+			$this->dieWithError( 'nativepasswordpolicy-module-unavailable', 'nativepasswordpolicy-unavailable' );
 		}
 
 		$status = $this->deferredPasswordReset->request( $this->getUser(), $params['user'], $params['email'] );

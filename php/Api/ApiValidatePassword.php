@@ -12,6 +12,7 @@ use ApiBase;
 use ApiMain;
 use MediaWiki\Auth\AuthManager;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PasswordValidator;
+use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
 use MediaWiki\ParamValidator\TypeDef\UserDef;
 use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserRigorOptions;
@@ -29,13 +30,15 @@ class ApiValidatePassword extends ApiBase {
 	 * @param AuthManager $authManager
 	 * @param UserFactory $userFactory
 	 * @param PasswordValidator $passwordValidator
+	 * @param ModuleStatus $moduleStatus
 	 */
 	public function __construct(
 		ApiMain $mainModule,
 		string $moduleName,
 		private readonly AuthManager $authManager,
 		private readonly UserFactory $userFactory,
-		private readonly PasswordValidator $passwordValidator
+		private readonly PasswordValidator $passwordValidator,
+		private readonly ModuleStatus $moduleStatus
 	) {
 		parent::__construct( $mainModule, $moduleName );
 	}
@@ -45,6 +48,9 @@ class ApiValidatePassword extends ApiBase {
 		$params = $this->extractRequestParams();
 
 		$this->requirePostedParameters( [ 'password' ] );
+		if ( $this->moduleStatus->refusesPasswordOperations() ) {
+			$this->dieWithError( 'nativepasswordpolicy-module-unavailable', 'nativepasswordpolicy-unavailable' );
+		}
 
 		if ( $params['user'] !== null ) {
 			// An account about to be created: the name must be free.

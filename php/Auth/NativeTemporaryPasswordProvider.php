@@ -13,6 +13,7 @@ use MediaWiki\Auth\AuthManager;
 use MediaWiki\Auth\TemporaryPasswordAuthenticationRequest;
 use MediaWiki\Auth\TemporaryPasswordPrimaryAuthenticationProvider;
 use MediaWiki\User\UserRigorOptions;
+use StatusValue;
 use WeakMap;
 
 /**
@@ -50,6 +51,9 @@ class NativeTemporaryPasswordProvider extends TemporaryPasswordPrimaryAuthentica
 	 * @inheritDoc
 	 */
 	public function providerAllowsAuthenticationDataChange( AuthenticationRequest $req, $checkData = true ) {
+		if ( self::setsPassword( $req ) && !$this->generator->isAvailable() ) {
+			return StatusValue::newFatal( 'nativepasswordpolicy-module-unavailable' );
+		}
 		if ( $checkData ) {
 			$this->issuePassword( $req, $req->username );
 		}
@@ -61,6 +65,9 @@ class NativeTemporaryPasswordProvider extends TemporaryPasswordPrimaryAuthentica
 	 */
 	public function testForAccountCreation( $user, $creator, array $reqs ) {
 		$req = AuthenticationRequest::getRequestByClass( $reqs, TemporaryPasswordAuthenticationRequest::class );
+		if ( $req && self::setsPassword( $req ) && !$this->generator->isAvailable() ) {
+			return StatusValue::newFatal( 'nativepasswordpolicy-module-unavailable' );
+		}
 		if ( $req ) {
 			$this->issuePassword( $req, $user->getName() );
 		}
@@ -83,11 +90,7 @@ class NativeTemporaryPasswordProvider extends TemporaryPasswordPrimaryAuthentica
 	 * @param string|null $username
 	 */
 	private function issuePassword( AuthenticationRequest $req, ?string $username ): void {
-		if ( get_class( $req ) !== TemporaryPasswordAuthenticationRequest::class
-			|| $req->password === null
-			|| $req->action === AuthManager::ACTION_REMOVE
-			|| $username === null
-		) {
+		if ( !self::setsPassword( $req ) || $username === null ) {
 			return;
 		}
 		$username = $this->userNameUtils->getCanonical( $username, UserRigorOptions::RIGOR_USABLE );
@@ -99,5 +102,15 @@ class NativeTemporaryPasswordProvider extends TemporaryPasswordPrimaryAuthentica
 		}
 		$req->password = $this->generator->generateFor( $username );
 		$this->issued[$req] = [ $username, $req->password ];
+	}
+
+	/**
+	 * Whether the request sets a temporary password (core's own class only: a subclass is
+	 * another provider's business).
+	 */
+	private static function setsPassword( AuthenticationRequest $req ): bool {
+		return get_class( $req ) === TemporaryPasswordAuthenticationRequest::class
+			&& $req->password !== null
+			&& $req->action !== AuthManager::ACTION_REMOVE;
 	}
 }

@@ -10,11 +10,13 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Auth;
 
 use ConfigException;
 use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
 use MediaWiki\User\UserFactory;
 use NativePasswordPolicy\EngineException;
 use NativePasswordPolicy\PasswordGenerator;
 use Psr\Log\LoggerInterface;
+use RuntimeException;
 use UserPasswordPolicy;
 
 /**
@@ -36,7 +38,8 @@ class TemporaryPasswordGenerator {
 	 */
 	private const ATTEMPTS = 3;
 
-	private PasswordGenerator $native;
+	/** Null when the module is not loaded: no temporary password can be made */
+	private ?PasswordGenerator $native = null;
 
 	/**
 	 * @param ServiceOptions $options
@@ -52,10 +55,27 @@ class TemporaryPasswordGenerator {
 		private readonly LoggerInterface $logger
 	) {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
-		$this->native = self::newNative(
-			$options->get( 'NativePasswordPolicyTemporaryPasswordAlphabet' ),
-			$options->get( 'NativePasswordPolicyTemporaryPasswordLength' )
-		);
+		if ( NativeModule::isLoaded() ) {
+			$this->native = self::newNative(
+				$options->get( 'NativePasswordPolicyTemporaryPasswordAlphabet' ),
+				$options->get( 'NativePasswordPolicyTemporaryPasswordLength' )
+			);
+		}
+	}
+
+	/**
+	 * Whether temporary passwords can be made (the module is loaded).
+	 */
+	public function isAvailable(): bool {
+		return $this->native !== null;
+	}
+
+	/**
+	 * The setting a ConfigException of newNative() is about, as written in LocalSettings.php.
+	 */
+	public static function settingOf( ConfigException $e ): string {
+		return preg_match( '/^(\$wg\w+)/', $e->getMessage(), $m )
+			? $m[1] : '$wgNativePasswordPolicyTemporaryPasswordAlphabet';
 	}
 
 	/**
@@ -90,7 +110,7 @@ class TemporaryPasswordGenerator {
 	 * @return PasswordGenerator The configured native generator
 	 */
 	public function getNative(): PasswordGenerator {
-		return $this->native;
+		return $this->native ?? throw new RuntimeException( 'The PHP module ' . NativeModule::NAME . ' is not loaded' );
 	}
 
 	/**
@@ -106,15 +126,16 @@ class TemporaryPasswordGenerator {
 	 * @return string
 	 */
 	public function generateFor( string $username ): string {
+		$native = $this->getNative();
 		$user = $this->userFactory->newFromName( $username, UserFactory::RIGOR_NONE );
 		if ( !$user ) {
-			return $this->native->generate( 0 );
+			return $native->generate( 0 );
 		}
 		$policy = $this->options->get( 'PasswordPolicy' );
 		$policies = ( new UserPasswordPolicy( $policy['policies'], $policy['checks'] ) )->getPoliciesForUser( $user );
 		$password = '';
 		for ( $attempt = 1; $attempt <= self::ATTEMPTS; $attempt++ ) {
-			$password = $this->policyEngine->generatePassword( $this->native, $user, $policies, $policy['checks'] );
+			$password = $this->policyEngine->generatePassword( $native, $user, $policies, $policy['checks'] );
 			if ( $user->checkPasswordValidity( $password )->isGood() ) {
 				return $password;
 			}

@@ -36,6 +36,7 @@ class ApiModuleHandler implements ApiMain__moduleManagerHook {
 					'AuthManager',
 					'UserFactory',
 					'NativePasswordPolicy.PasswordValidator',
+					'NativePasswordPolicy.ModuleStatus',
 				],
 			],
 		],
@@ -46,6 +47,7 @@ class ApiModuleHandler implements ApiMain__moduleManagerHook {
 				'services' => [
 					'PasswordReset',
 					'NativePasswordPolicy.DeferredPasswordReset',
+					'NativePasswordPolicy.ModuleStatus',
 				],
 			],
 		],

@@ -16,6 +16,8 @@ use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWiki\Extension\NativePasswordPolicy\Password\NativeArgon2Password;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CorePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
+use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
+use MediaWiki\Extension\NativePasswordPolicy\Setup\SetupProblems;
 
 /**
  * The extension's only static entry point: adjusts global settings once they are all loaded
@@ -34,17 +36,38 @@ final class RegistrationCallback {
 	/** Service prepended to the temporary password provider's constructor arguments. */
 	private const GENERATOR_SERVICE = 'NativePasswordPolicy.TemporaryPasswordGenerator';
 
-	/**
-	 * @throws ConfigException When a setting the native module uses is invalid: reported at
-	 *   startup, naming the setting, rather than at a user's login
-	 */
 	public static function onRegistration(): void {
-		if ( !NativeModule::isLoaded() ) {
+		global $wgNativePasswordPolicyAllowCoreFallback;
+
+		SetupProblems::clear();
+		if ( NativeModule::isLoaded() ) {
+			self::replaceCoreChecks();
+			self::installArgon2();
+			self::installTemporaryPasswords();
+		} elseif ( !$wgNativePasswordPolicyAllowCoreFallback ) {
+			// Without the module the extension's check callables and temporary password
+			// provider refuse their work with a message (fail closed); MediaWiki's own PHP
+			// checks only stand in when the operator allows it.
+			self::replaceCoreChecks();
+			self::installTemporaryPasswords();
+		}
+		self::reportOnCommandLine();
+	}
+
+	/**
+	 * A maintenance script starts: print what is wrong with the setup before it runs, since
+	 * nobody looks at Special:Version from a terminal.
+	 */
+	private static function reportOnCommandLine(): void {
+		global $wgNativePasswordPolicyAllowCoreFallback;
+
+		if ( PHP_SAPI !== 'cli' || defined( 'MW_PHPUNIT_TEST' ) ) {
 			return;
 		}
-		self::replaceCoreChecks();
-		self::installArgon2();
-		self::installTemporaryPasswords();
+		$status = ModuleStatus::detect( (bool)$wgNativePasswordPolicyAllowCoreFallback );
+		foreach ( $status->englishProblems() as $line ) {
+			fwrite( STDERR, "NativePasswordPolicy: $line\n" );
+		}
 	}
 
 	/**
@@ -81,7 +104,12 @@ final class RegistrationCallback {
 				$class = NativeArgon2Password::class;
 			}
 			if ( $class === NativeArgon2Password::class ) {
-				NativeArgon2Password::hasherFor( [ 'type' => $type ] + $config );
+				try {
+					NativeArgon2Password::hasherFor( [ 'type' => $type ] + $config );
+				} catch ( ConfigException $e ) {
+					// Hashes of the type still verify; new ones are refused with this message.
+					SetupProblems::add( "\$wgPasswordConfig['$type']", $e->getMessage() );
+				}
 			}
 		}
 	}
@@ -96,10 +124,18 @@ final class RegistrationCallback {
 		if ( !$wgNativePasswordPolicyTemporaryPasswords ) {
 			return;
 		}
-		TemporaryPasswordGenerator::newNative(
-			$wgNativePasswordPolicyTemporaryPasswordAlphabet,
-			$wgNativePasswordPolicyTemporaryPasswordLength
-		);
+		if ( NativeModule::isLoaded() ) {
+			try {
+				TemporaryPasswordGenerator::newNative(
+					$wgNativePasswordPolicyTemporaryPasswordAlphabet,
+					$wgNativePasswordPolicyTemporaryPasswordLength
+				);
+			} catch ( ConfigException $e ) {
+				// Core's temporary passwords are used until the setting is fixed.
+				SetupProblems::add( TemporaryPasswordGenerator::settingOf( $e ), $e->getMessage() );
+				return;
+			}
+		}
 		$core = TemporaryPasswordPrimaryAuthenticationProvider::class;
 		$spec = $wgAuthManagerAutoConfig['primaryauth'][$core] ?? null;
 		if ( !is_array( $spec ) || ltrim( (string)( $spec['class'] ?? '' ), '\\' ) !== $core ) {

@@ -9,17 +9,27 @@ declare( strict_types=1 );
 namespace MediaWiki\Extension\NativePasswordPolicy\Hooks;
 
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
 use MediaWiki\Hook\SoftwareInfoHook;
 use MediaWiki\Message\Converter;
+use Wikimedia\Message\MessageValue;
 
 /**
  * Adds the native module to Special:Version's "Installed software": its version and build,
- * or what is wrong with it (not loaded, another version than the extension's files).
+ * or what is wrong with the setup (module not loaded or of another version, invalid settings,
+ * files the engine could not read) and how to fix it.
  */
 class SoftwareInfoHandler implements SoftwareInfoHook {
 
-	public function __construct( private readonly ModuleStatus $status ) {
+	/**
+	 * @param ModuleStatus $status
+	 * @param PolicyEngine|null $engine Its problems (unreadable lists, invalid engine settings) are shown too
+	 */
+	public function __construct(
+		private readonly ModuleStatus $status,
+		private readonly ?PolicyEngine $engine = null
+	) {
 	}
 
 	/** @inheritDoc */
@@ -38,9 +48,15 @@ class SoftwareInfoHandler implements SoftwareInfoHook {
 			$parts[] = wfEscapeWikiText( $build );
 		}
 		$converter = new Converter();
-		foreach ( $this->status->problems() as $problem ) {
+		$problems = $this->status->problems();
+		foreach ( $this->engine ? $this->engine->getProblems() : [] as $problem ) {
+			$problems[] = MessageValue::new( 'nativepasswordpolicy-status-engine' )->plaintextParams( $problem );
+		}
+		foreach ( $problems as $problem ) {
+			// Parsed (the messages hold <code>), with file names and settings as plain-text
+			// parameters, so nothing in them is read as wikitext by the page around.
 			$parts[] = '<span class="error">'
-				. $converter->convertMessageValue( $problem )->escaped() . '</span>';
+				. $converter->convertMessageValue( $problem )->parse() . '</span>';
 		}
 		return implode( '<br />', $parts );
 	}

@@ -56,7 +56,16 @@ class NativeArgon2Password extends Password {
 	 * @inheritDoc
 	 */
 	public function needsUpdate(): bool {
-		return !is_string( $this->hash ) || self::hasherFor( $this->config )->needsRehash( $this->hash );
+		if ( !is_string( $this->hash ) ) {
+			return true;
+		}
+		try {
+			return self::hasherFor( $this->config )->needsRehash( $this->hash );
+		} catch ( ConfigException $e ) {
+			// Invalid parameters (reported at startup): keep the hash, which still verifies,
+			// rather than fail the login that asked.
+			return false;
+		}
 	}
 
 	/**

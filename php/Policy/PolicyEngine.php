@@ -24,9 +24,11 @@ use Throwable;
  * Runs password policy checks in the native module and turns its verdicts into the
  * Status objects core's PasswordPolicyChecks and UserPasswordPolicy produce.
  *
- * When the module cannot answer (not loaded, a file it needs is broken, an internal error),
- * the check falls back to core's PHP implementation and the problem is logged: users are
- * never locked out by the engine.
+ * When the module cannot answer (a file it needs is broken, an internal error), the check
+ * falls back to core's PHP implementation and the problem is logged: users are never locked
+ * out by the engine. When the module is not loaded at all, checks are refused with a message
+ * (fail closed), unless the operator allows core's checks to stand in
+ * (`$wgNativePasswordPolicyAllowCoreFallback`).
  */
 class PolicyEngine {
 
@@ -38,17 +40,26 @@ class PolicyEngine {
 
 	private ?LoggerInterface $logger = null;
 
+	/** Why the native engine could not be built, when it could not */
+	private ?string $startError = null;
+
+	/** The module is missing and core's checks may not stand in: every check is refused */
+	private readonly bool $refuse;
+
 	/**
 	 * @param array $engineConfig Configuration of the native engine (see ServiceWiring.php)
 	 * @param UserFactory $userFactory
 	 * @param callable():LoggerInterface $loggerFactory Called when there is something to log,
 	 *   so that a request with a healthy engine pays nothing for logging
+	 * @param bool $allowCoreFallback `$wgNativePasswordPolicyAllowCoreFallback`
 	 */
 	public function __construct(
 		private readonly array $engineConfig,
 		private readonly UserFactory $userFactory,
-		private readonly mixed $loggerFactory
+		private readonly mixed $loggerFactory,
+		bool $allowCoreFallback = false
 	) {
+		$this->refuse = !$allowCoreFallback && !NativeModule::isLoaded();
 	}
 
 	/**
@@ -71,6 +82,9 @@ class PolicyEngine {
 			} catch ( EngineException $e ) {
 				$this->logFallback( $check, $e );
 			}
+		}
+		if ( $this->refuse ) {
+			return $this->refusal();
 		}
 		return call_user_func( CorePolicyChecks::coreCallable( $check ), $policyVal, $user, $password );
 	}
@@ -123,7 +137,7 @@ class PolicyEngine {
 			$verdict = null;
 		}
 		if ( $verdict === null ) {
-			return $this->checkPoliciesInPhp( $legacyUser, $password, $policies, $checks );
+			return $this->refuse ? $this->refusal() : $this->checkPoliciesInPhp( $legacyUser, $password, $policies, $checks );
 		}
 
 		$failuresByEntry = [];
@@ -192,7 +206,11 @@ class PolicyEngine {
 	 */
 	public function getProblems(): array {
 		$native = $this->native();
-		return $native ? $native->problems() : [ 'the native module is not loaded' ];
+		if ( $native ) {
+			return $native->problems();
+		}
+		// A missing module is ModuleStatus's to report.
+		return $this->startError !== null ? [ "the engine could not start: {$this->startError}" ] : [];
 	}
 
 	/**
@@ -211,10 +229,8 @@ class PolicyEngine {
 		if ( !$this->nativeResolved ) {
 			$this->nativeResolved = true;
 			if ( !NativeModule::isLoaded() ) {
-				$this->logger()->warning(
-					'The PHP module {module} is not loaded: password policy checks run in PHP.',
-					[ 'module' => NativeModule::NAME ]
-				);
+				// Says whether checks are refused or run in PHP, and how to fix it.
+				ModuleStatus::detect( !$this->refuse )->logProblems( $this->logger() );
 			} else {
 				if ( NativeModule::version() !== NativeModule::EXPECTED_VERSION ) {
 					ModuleStatus::detect()->logProblems( $this->logger() );
@@ -225,6 +241,7 @@ class PolicyEngine {
 						$this->logger()->error( 'Native password policy engine: {problem}', [ 'problem' => $problem ] );
 					}
 				} catch ( Throwable $e ) {
+					$this->startError = $e->getMessage();
 					$this->logger()->error(
 						'Native password policy engine could not start: {message}. Checks run in PHP.',
 						[ 'message' => $e->getMessage() ]
@@ -233,6 +250,15 @@ class PolicyEngine {
 			}
 		}
 		return $this->native;
+	}
+
+	/**
+	 * The answer to every check while the module is missing and core may not stand in: fatal,
+	 * so that no password is set and no login passes unchecked. The log says why.
+	 */
+	private function refusal(): Status {
+		$this->native();
+		return Status::newFatal( 'nativepasswordpolicy-module-unavailable' );
 	}
 
 	private function logger(): LoggerInterface {

@@ -26,18 +26,27 @@ final class ModuleStatus {
 	 * @param string|null $moduleVersion phpversion() of the module, null when it is not loaded
 	 * @param string $expectedVersion The version these PHP files were released with
 	 * @param array<string,string> $buildInfo Engine::buildInfo() of the loaded module (empty when absent)
+	 * @param array{iniFile:string,module:string}|null $configuredIn Where PHP's configuration asks
+	 *   for the module (NativeModule::configuredIn())
+	 * @param bool $allowCoreFallback `$wgNativePasswordPolicyAllowCoreFallback`
+	 * @param array<string,string> $settingProblems Invalid settings (SetupProblems::all())
 	 */
 	public function __construct(
 		private readonly ?string $moduleVersion,
 		private readonly string $expectedVersion,
-		private readonly array $buildInfo = []
+		private readonly array $buildInfo = [],
+		private readonly ?array $configuredIn = null,
+		private readonly bool $allowCoreFallback = false,
+		private readonly array $settingProblems = []
 	) {
 	}
 
 	/**
 	 * The status of the module in this PHP process.
+	 *
+	 * @param bool $allowCoreFallback `$wgNativePasswordPolicyAllowCoreFallback`
 	 */
-	public static function detect(): self {
+	public static function detect( bool $allowCoreFallback = false ): self {
 		$version = NativeModule::version();
 		$buildInfo = [];
 		if ( $version !== null && is_callable( [ Engine::class, 'buildInfo' ] ) ) {
@@ -47,7 +56,22 @@ final class ModuleStatus {
 				// An older module without build information: the version says enough.
 			}
 		}
-		return new self( $version, NativeModule::EXPECTED_VERSION, $buildInfo );
+		return new self(
+			$version,
+			NativeModule::EXPECTED_VERSION,
+			$buildInfo,
+			$version === null ? NativeModule::configuredIn() : null,
+			$allowCoreFallback,
+			SetupProblems::all()
+		);
+	}
+
+	/**
+	 * Whether password operations must be refused: the module is missing and the operator did
+	 * not allow MediaWiki's own checks to stand in for it.
+	 */
+	public function refusesPasswordOperations(): bool {
+		return !$this->isLoaded() && !$this->allowCoreFallback;
 	}
 
 	public function isLoaded(): bool {
@@ -110,37 +134,86 @@ final class ModuleStatus {
 	}
 
 	/**
-	 * What is wrong with the setup, as translatable messages (empty when healthy).
+	 * What is wrong with the setup, as translatable messages (empty when healthy): what is
+	 * wrong, then what it means for the wiki and how to fix it.
 	 *
 	 * @return MessageValue[]
 	 */
 	public function problems(): array {
+		$problems = [];
 		if ( !$this->isLoaded() ) {
-			return [ MessageValue::new( 'nativepasswordpolicy-status-not-loaded', [ NativeModule::NAME ] ) ];
+			if ( $this->configuredIn !== null ) {
+				$problems[] = MessageValue::new( 'nativepasswordpolicy-status-load-failed' )->plaintextParams(
+					NativeModule::NAME, $this->configuredIn['module'], $this->configuredIn['iniFile'], self::phpRelease()
+				);
+			} else {
+				$problems[] = MessageValue::new( 'nativepasswordpolicy-status-not-loaded', [ NativeModule::NAME ] );
+			}
+			$problems[] = MessageValue::new( $this->allowCoreFallback
+				? 'nativepasswordpolicy-status-core-fallback'
+				: 'nativepasswordpolicy-status-refusing' );
+		} elseif ( !$this->versionMatches() ) {
+			$problems[] = MessageValue::new( 'nativepasswordpolicy-status-version-mismatch',
+				[ NativeModule::NAME, $this->moduleVersion, $this->expectedVersion ] );
 		}
-		if ( !$this->versionMatches() ) {
-			return [ MessageValue::new( 'nativepasswordpolicy-status-version-mismatch',
-				[ NativeModule::NAME, $this->moduleVersion, $this->expectedVersion ] ) ];
+		foreach ( $this->settingProblems as $problem ) {
+			$problems[] = MessageValue::new( 'nativepasswordpolicy-status-setting' )->plaintextParams( $problem );
 		}
-		return [];
+		return $problems;
 	}
 
 	/**
-	 * Logs what is wrong (a warning each), in English with the facts as context.
+	 * The same problems in English, one line each: for the log and for maintenance scripts,
+	 * which start before messages can be translated.
+	 *
+	 * @return string[]
 	 */
-	public function logProblems( LoggerInterface $logger ): void {
+	public function englishProblems(): array {
+		$lines = [];
 		if ( !$this->isLoaded() ) {
-			$logger->warning( 'The PHP module {module} is not loaded.', [ 'module' => NativeModule::NAME ] );
+			if ( $this->configuredIn !== null ) {
+				$lines[] = sprintf(
+					'The PHP module %s is configured (%s in %s) but PHP could not load it: it was built '
+						. 'for another PHP version or the file is missing (PHP\'s startup warning in its error log '
+						. 'says which). Build it for PHP %s (cargo build --release) and install it again.',
+					NativeModule::NAME, $this->configuredIn['module'], $this->configuredIn['iniFile'], self::phpRelease()
+				);
+			} else {
+				$lines[] = sprintf(
+					'The PHP module %1$s is not loaded. Install it and enable it for every PHP that serves '
+						. 'the wiki (make install, or phpenmod %1$s), then restart PHP-FPM.',
+					NativeModule::NAME
+				);
+			}
+			$lines[] = $this->allowCoreFallback
+				? 'Password checks run on MediaWiki\'s own PHP checks until then ($wgNativePasswordPolicyAllowCoreFallback); '
+					. 'checks beyond core are skipped.'
+				: 'Until then password changes, account creation, logins and password resets are refused. '
+					. 'To use MediaWiki\'s own checks meanwhile, set $wgNativePasswordPolicyAllowCoreFallback = true;';
 		} elseif ( !$this->versionMatches() ) {
-			$logger->warning(
-				'The PHP module {module} is version {moduleVersion}, but the extension files are version '
-					. '{expectedVersion}: install the module and the extension of the same release.',
-				[
-					'module' => NativeModule::NAME,
-					'moduleVersion' => $this->moduleVersion,
-					'expectedVersion' => $this->expectedVersion,
-				]
+			$lines[] = sprintf(
+				'The PHP module %s is version %s, but the extension files are version %s: '
+					. 'install the module and the extension of the same release.',
+				NativeModule::NAME, $this->moduleVersion, $this->expectedVersion
 			);
 		}
+		foreach ( $this->settingProblems as $problem ) {
+			$lines[] = "Invalid setting: $problem";
+		}
+		return $lines;
+	}
+
+	/**
+	 * Logs what is wrong (a warning each), in English.
+	 */
+	public function logProblems( LoggerInterface $logger ): void {
+		foreach ( $this->englishProblems() as $line ) {
+			$logger->warning( $line );
+		}
+	}
+
+	/** "8.2": the PHP release a module must be built for */
+	private static function phpRelease(): string {
+		return PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION;
 	}
 }

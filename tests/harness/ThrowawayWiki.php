@@ -48,7 +48,11 @@ final class ThrowawayWiki {
 	 *   - dir (string): directory to use (created; default: a new temporary directory)
 	 *   - port (int): HTTP port (default: a free one)
 	 *   - extension (bool): load NativePasswordPolicy and its module (default true)
-	 *   - module (string): path of the module (default: target/release of this checkout)
+	 *   - module (string|false): path of the module (default: target/release of this checkout);
+	 *     false: the extension without its module, as on a server that lost it
+	 *   - moduleIni (bool): built-in server and command line load the module through an ini file
+	 *     in a private scan directory added to PHP's own (DIR/php.d), as an installed module is
+	 *     loaded, instead of `-d extension=` (default false)
 	 *   - settings (string): PHP code appended to LocalSettings.php
 	 *   - server (string): 'builtin' (php -S, default) or 'fpm' (nginx + php8.2-fpm)
 	 *   - workers (int): PHP workers: PHP_CLI_SERVER_WORKERS of the built-in server, or the
@@ -71,8 +75,9 @@ final class ThrowawayWiki {
 		$port = $options['port'] ?? self::freePort();
 		$smtpPort = self::freePort();
 		$withExtension = $options['extension'] ?? true;
-		$module = $options['module'] ?? getenv( 'NPP_MODULE' ) ?: "$repo/target/release/libnative_password_policy.so";
-		if ( $withExtension && !is_file( $module ) ) {
+		$module = array_key_exists( 'module', $options ) ? $options['module']
+			: ( getenv( 'NPP_MODULE' ) ?: "$repo/target/release/libnative_password_policy.so" );
+		if ( $withExtension && $module !== false && !is_file( $module ) ) {
 			throw new RuntimeException( "The module $module is not built: run cargo build --release" );
 		}
 		$state = [
@@ -81,12 +86,17 @@ final class ThrowawayWiki {
 			'url' => "http://127.0.0.1:$port",
 			'smtpPort' => $smtpPort,
 			'extension' => $withExtension,
-			'module' => $withExtension ? $module : null,
+			'module' => $withExtension && $module !== false ? $module : null,
+			'moduleIni' => (bool)( $options['moduleIni'] ?? false ),
 			'server' => $options['server'] ?? 'builtin',
 			'repo' => $repo,
 			'pids' => [],
 		];
 		$wiki = new self( $state );
+		if ( $state['module'] && $state['moduleIni'] ) {
+			mkdir( "$dir/php.d" );
+			file_put_contents( "$dir/php.d/native_password_policy.ini", "extension={$state['module']}\n" );
+		}
 		$wiki->install( $options['sitename'] ?? 'TestWiki', $options['settings'] ?? '' );
 		$wiki->startSmtpSink( (bool)( $options['echoMail'] ?? false ) );
 		try {
@@ -253,7 +263,7 @@ final class ThrowawayWiki {
 	/** @return string[] */
 	private function phpOptions(): array {
 		$options = [ '-d', 'display_errors=stderr', '-d', 'error_reporting=E_ALL' ];
-		if ( $this->state['module'] ) {
+		if ( $this->state['module'] && empty( $this->state['moduleIni'] ) ) {
 			$options[] = '-d';
 			$options[] = 'extension=' . $this->state['module'];
 		}
@@ -262,7 +272,12 @@ final class ThrowawayWiki {
 
 	/** @return array<string,string> */
 	private function phpEnvironment(): array {
-		return [
+		$environment = [];
+		if ( $this->state['module'] && !empty( $this->state['moduleIni'] ) ) {
+			// A leading ':' keeps PHP's own scan directory (the distribution's modules) first.
+			$environment['PHP_INI_SCAN_DIR'] = ':' . $this->dir() . '/php.d';
+		}
+		return $environment + [
 			'MW_CONFIG_FILE' => $this->dir() . '/LocalSettings.php',
 			// Extension maintenance scripts find core through it when not under extensions/.
 			'MW_INSTALL_PATH' => self::CORE,
@@ -328,6 +343,9 @@ final class ThrowawayWiki {
 		$command = array_merge(
 			[ PHP_BINARY ],
 			$this->phpOptions(),
+			// The built-in server runs opcache (it is not the "cli" SAPI): make it look at
+			// LocalSettings.php on every request, since tests edit it while the wiki runs.
+			[ '-d', 'opcache.revalidate_freq=0' ],
 			[ '-S', '127.0.0.1:' . $this->state['port'], '-t', self::CORE ]
 		);
 		$environment = $this->phpEnvironment();

@@ -198,35 +198,4 @@ class TemporaryPasswordTest extends TestCase {
 			$wiki->stop();
 		}
 	}
-
-	public function testInvalidSettingsStopTheWikiWithAMessageNamingThem(): void {
-		$cases = [
-			"\$wgPasswordConfig['argon2']['memory_cost'] = 4;" =>
-				"\$wgPasswordConfig['argon2']: memory_cost must be at least 8 KiB per thread (8 KiB with 1 thread), not 4",
-			"\$wgPasswordConfig['argon2']['algo'] = 'argon2d';" =>
-				"\$wgPasswordConfig['argon2']: algo must be 'argon2id', 'argon2i' or 'auto', not 'argon2d'",
-			"\$wgNativePasswordPolicyTemporaryPasswordAlphabet = 'abca';" =>
-				"\$wgNativePasswordPolicyTemporaryPasswordAlphabet: the alphabet holds 'a' more than once",
-			"\$wgNativePasswordPolicyTemporaryPasswordLength = 8;" =>
-				'$wgNativePasswordPolicyTemporaryPasswordLength: 8 characters of a 55-character alphabet give 46.3 bits',
-		];
-		// Checked at startup, before any request is served: a maintenance run (a fresh process
-		// reading LocalSettings.php) stops with the message.
-		$file = self::$wiki->dir() . '/LocalSettings.php';
-		$original = file_get_contents( $file );
-		try {
-			foreach ( $cases as $line => $message ) {
-				file_put_contents( $file, "$original\n$line\n" );
-				[ $code, $out, $err ] = self::$wiki->php( [ ThrowawayWiki::CORE . '/maintenance/version.php' ] );
-				$this->assertNotSame( 0, $code, $line );
-				$this->assertStringContainsString( 'Uncaught ConfigException: ' . $message, $err, $line );
-				$this->assertStringNotContainsString( 'MediaWiki', $out, "$line: nothing ran" );
-			}
-		} finally {
-			file_put_contents( $file, $original );
-		}
-		[ $code, $out ] = self::$wiki->php( [ ThrowawayWiki::CORE . '/maintenance/version.php' ] );
-		$this->assertSame( 0, $code );
-		$this->assertStringContainsString( 'MediaWiki version', $out );
-	}
 }

@@ -44,7 +44,7 @@ class SoftwareInfoHandlerTest extends MediaWikiIntegrationTestCase {
 		$row = $this->software( new ModuleStatus( '0.0.9', '0.1.0' ) )[self::NAME];
 		$this->assertStringStartsWith( '0.0.9<br /><span class="error">', $row );
 		$this->assertStringContainsString(
-			'The PHP module native_password_policy is version 0.0.9, but the extension&#039;s files are version 0.1.0.',
+			'The PHP module native_password_policy is version 0.0.9, but the extension\'s files are version 0.1.0.',
 			$row
 		);
 	}
@@ -52,6 +52,22 @@ class SoftwareInfoHandlerTest extends MediaWikiIntegrationTestCase {
 	public function testMissingModuleIsShownAsAnError(): void {
 		$row = $this->software( new ModuleStatus( null, '0.1.0' ) )[self::NAME];
 		$this->assertStringStartsWith( '<span class="error">The PHP module native_password_policy is not loaded', $row );
+	}
+
+	public function testTheMessagesNameTheFix(): void {
+		$row = $this->software( new ModuleStatus( null, '0.1.0' ) )[self::NAME];
+		$this->assertStringContainsString( '<code>phpenmod native_password_policy</code>', $row );
+		$this->assertStringContainsString( '<code>$wgNativePasswordPolicyAllowCoreFallback = true;</code>', $row );
+		$this->assertSame( 2, substr_count( $row, '<span class="error">' ) );
+	}
+
+	public function testInvalidSettingsAreShownAsPlainText(): void {
+		$row = $this->software( new ModuleStatus( '0.1.0', '0.1.0', [], null, false, [
+			'$wgPasswordConfig[\'argon2\']' => "\$wgPasswordConfig['argon2']: time_cost must be 1 to 1024, not 0. ''Fix'' it.",
+		] ) )[self::NAME];
+		$this->assertStringContainsString( 'Invalid setting, left unused until it is fixed in LocalSettings.php: ', $row );
+		$this->assertStringContainsString( "time_cost must be 1 to 1024, not 0. &#039;&#039;Fix&#039;&#039; it.", $row,
+			'escaped for wikitext' );
 	}
 
 	public function testRegisteredServiceDescribesThisProcess(): void {

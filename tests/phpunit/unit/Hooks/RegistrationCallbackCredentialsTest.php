@@ -8,25 +8,30 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Unit\Hooks;
 
-use ConfigException;
 use MediaWiki\Auth\TemporaryPasswordPrimaryAuthenticationProvider;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\NativeTemporaryPasswordProvider;
 use MediaWiki\Extension\NativePasswordPolicy\Hooks\RegistrationCallback;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWiki\Extension\NativePasswordPolicy\Password\NativeArgon2Password;
+use MediaWiki\Extension\NativePasswordPolicy\Setup\SetupProblems;
 use MediaWiki\MainConfigSchema;
 use MediaWikiUnitTestCase;
 
 /**
  * What the registration callback does to `$wgPasswordConfig` and `$wgAuthManagerAutoConfig`:
- * core's classes are replaced, an operator's own choices are kept, and invalid settings stop
- * the wiki with a message naming them.
+ * core's classes are replaced, an operator's own choices are kept, and invalid settings are
+ * recorded with a message naming them, without stopping the wiki.
  *
  * @covers \MediaWiki\Extension\NativePasswordPolicy\Hooks\RegistrationCallback
  */
 class RegistrationCallbackCredentialsTest extends MediaWikiUnitTestCase {
 
 	private const PROVIDER_KEY = TemporaryPasswordPrimaryAuthenticationProvider::class;
+
+	protected function tearDown(): void {
+		SetupProblems::clear();
+		parent::tearDown();
+	}
 
 	protected function setUp(): void {
 		parent::setUp();
@@ -112,10 +117,26 @@ class RegistrationCallbackCredentialsTest extends MediaWikiUnitTestCase {
 	/**
 	 * @dataProvider provideInvalidSettings
 	 */
-	public function testInvalidSettingsAreNamed( string $global, $value, string $message ): void {
+	public function testInvalidSettingsAreNamedWithoutStoppingTheWiki( string $global, $value, string $message ): void {
 		$GLOBALS[$global] = $value;
-		$this->expectException( ConfigException::class );
-		$this->expectExceptionMessage( $message );
+		// Throwing here would be a blank HTTP 500: MediaWiki's exception handler comes later.
 		RegistrationCallback::onRegistration();
+		$problems = SetupProblems::all();
+		$this->assertCount( 1, $problems );
+		$this->assertStringStartsWith( (string)array_key_first( $problems ), $message, 'keyed by the setting' );
+		$this->assertStringContainsString( $message, reset( $problems ) );
+		if ( str_starts_with( $global, 'wgNativePasswordPolicyTemporaryPassword' ) ) {
+			$this->assertSame( MainConfigSchema::AuthManagerAutoConfig['default'], $GLOBALS['wgAuthManagerAutoConfig'],
+				'core\'s temporary passwords until the setting is fixed' );
+		}
+	}
+
+	public function testProblemsOfAnEarlierRunAreForgotten(): void {
+		$GLOBALS['wgNativePasswordPolicyTemporaryPasswordLength'] = 3;
+		RegistrationCallback::onRegistration();
+		$this->assertNotSame( [], SetupProblems::all() );
+		$GLOBALS['wgNativePasswordPolicyTemporaryPasswordLength'] = null;
+		RegistrationCallback::onRegistration();
+		$this->assertSame( [], SetupProblems::all() );
 	}
 }

@@ -40,19 +40,65 @@ class ModuleStatusTest extends MediaWikiUnitTestCase {
 		$this->assertSame( [], $logger->records );
 	}
 
-	public function testNotLoaded(): void {
+	public function testNotLoadedRefusesByDefault(): void {
 		$status = new ModuleStatus( null, '0.1.0' );
 		$this->assertFalse( $status->isLoaded() );
 		$this->assertFalse( $status->isHealthy() );
+		$this->assertTrue( $status->refusesPasswordOperations() );
 		$this->assertNull( $status->describeBuild() );
 		$problems = $status->problems();
-		$this->assertCount( 1, $problems );
-		$this->assertSame( 'nativepasswordpolicy-status-not-loaded', $problems[0]->getKey() );
+		$this->assertSame( [ 'nativepasswordpolicy-status-not-loaded', 'nativepasswordpolicy-status-refusing' ],
+			array_map( static fn ( $p ) => $p->getKey(), $problems ) );
 		$this->assertSame( NativeModule::NAME, $problems[0]->getParams()[0]->getValue() );
+		$lines = $status->englishProblems();
+		$this->assertCount( 2, $lines );
+		$this->assertStringStartsWith( 'The PHP module native_password_policy is not loaded. Install it', $lines[0] );
+		$this->assertStringContainsString( 'phpenmod native_password_policy', $lines[0] );
+		$this->assertStringContainsString( 'are refused', $lines[1] );
+		$this->assertStringContainsString( '$wgNativePasswordPolicyAllowCoreFallback = true', $lines[1] );
 		$logger = $this->logger();
 		$status->logProblems( $logger );
-		$this->assertSame( [ [ 'warning', 'The PHP module {module} is not loaded.' ] ],
+		$this->assertSame( [ [ 'warning', $lines[0] ], [ 'warning', $lines[1] ] ],
 			array_map( static fn ( $r ) => [ $r[0], $r[1] ], $logger->records ) );
+	}
+
+	public function testNotLoadedWithCoreFallbackAllowed(): void {
+		$status = new ModuleStatus( null, '0.1.0', [], null, true );
+		$this->assertFalse( $status->refusesPasswordOperations() );
+		$this->assertSame( [ 'nativepasswordpolicy-status-not-loaded', 'nativepasswordpolicy-status-core-fallback' ],
+			array_map( static fn ( $p ) => $p->getKey(), $status->problems() ) );
+		$this->assertStringContainsString( 'checks beyond core are skipped', $status->englishProblems()[1] );
+	}
+
+	public function testConfiguredButNotLoadedNamesTheIniFile(): void {
+		$status = new ModuleStatus( null, '0.1.0', [], [
+			'iniFile' => '/etc/php/8.2/fpm/conf.d/20-native_password_policy.ini',
+			'module' => 'native_password_policy.so',
+		] );
+		[ $problem ] = $status->problems();
+		$this->assertSame( 'nativepasswordpolicy-status-load-failed', $problem->getKey() );
+		$this->assertSame(
+			[ NativeModule::NAME, 'native_password_policy.so', '/etc/php/8.2/fpm/conf.d/20-native_password_policy.ini',
+				PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION ],
+			array_map( static fn ( $p ) => $p->getValue(), $problem->getParams() )
+		);
+		$this->assertStringContainsString(
+			'is configured (native_password_policy.so in /etc/php/8.2/fpm/conf.d/20-native_password_policy.ini) '
+				. 'but PHP could not load it: it was built for another PHP version',
+			$status->englishProblems()[0]
+		);
+	}
+
+	public function testInvalidSettingsAreProblemsEvenWhenLoaded(): void {
+		$status = new ModuleStatus( '0.1.0', '0.1.0', self::BUILD, null, false, [
+			'$wgNativePasswordPolicyTemporaryPasswordLength' => '$wgNativePasswordPolicyTemporaryPasswordLength: too short.',
+		] );
+		$this->assertTrue( $status->isHealthy(), 'the module itself is fine' );
+		[ $problem ] = $status->problems();
+		$this->assertSame( 'nativepasswordpolicy-status-setting', $problem->getKey() );
+		$this->assertSame( '$wgNativePasswordPolicyTemporaryPasswordLength: too short.', $problem->getParams()[0]->getValue() );
+		$this->assertSame( [ 'Invalid setting: $wgNativePasswordPolicyTemporaryPasswordLength: too short.' ],
+			$status->englishProblems() );
 	}
 
 	public static function provideMismatches(): array {
@@ -80,8 +126,8 @@ class ModuleStatusTest extends MediaWikiUnitTestCase {
 		$status->logProblems( $logger );
 		$this->assertCount( 1, $logger->records );
 		$this->assertSame( 'warning', $logger->records[0][0] );
-		$this->assertSame( [ 'module' => NativeModule::NAME, 'moduleVersion' => $module, 'expectedVersion' => $expected ],
-			$logger->records[0][2] );
+		$this->assertSame( "The PHP module native_password_policy is version $module, but the extension files are "
+			. "version $expected: install the module and the extension of the same release.", $logger->records[0][1] );
 	}
 
 	public function testDetectReadsThisProcess(): void {
