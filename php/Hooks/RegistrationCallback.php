@@ -14,6 +14,7 @@ use MediaWiki\Extension\NativePasswordPolicy\Auth\NativeTemporaryPasswordProvide
 use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWiki\Extension\NativePasswordPolicy\Password\NativeArgon2Password;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CorePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
 
@@ -39,6 +40,8 @@ final class RegistrationCallback {
 	 *   startup, naming the setting, rather than at a user's login
 	 */
 	public static function onRegistration(): void {
+		// With or without the module: a policy naming these checks must not break the wiki.
+		BeyondCoreChecks::onRegistration();
 		if ( !NativeModule::isLoaded() ) {
 			return;
 		}
