@@ -133,6 +133,18 @@ class BeyondCoreChecksTest extends TestCase {
 			[ 'user' => 'Jane Doeson', 'email' => 'jane@mailhost.example', 'realname' => 'Jane Doeson' ] ) );
 	}
 
+	public function testSpecialPasswordPoliciesDescribesTheChecks(): void {
+		$html = file_get_contents( self::$full->url() . '/index.php?title=Special:PasswordPolicies&uselang=en' );
+		foreach ( [
+			'Password must be at least 8 characters long, counted as Unicode characters after normalization',
+			'Password cannot be in the list of passwords known from data breaches',
+			'Password cannot contain the username, the real name, parts of the email address or the name of this site',
+			'Password must have an estimated strength of at least 3 on a scale from 0 to 4',
+		] as $description ) {
+			$this->assertStringContainsString( $description, $html );
+		}
+	}
+
 	public function testBreachCorpusWithMinimumCount(): void {
 		foreach ( [ self::BREACHED, self::PWNED ] as $password ) {
 			[ $validity, $messages ] = self::validate( self::$full, $password );

@@ -68,6 +68,20 @@ class MessageKeysTest extends MediaWikiUnitTestCase {
 		}
 	}
 
+	/**
+	 * Special:PasswordPolicies (and core's PasswordPolicyStructureTest) describe each check of
+	 * `$wgPasswordPolicy['checks']` with `passwordpolicies-policy-<name in lower case>`.
+	 */
+	public function testEveryCheckBeyondCoreIsDescribed(): void {
+		$en = self::messages( self::REPO . '/i18n/en.json' );
+		$qqq = self::messages( self::REPO . '/i18n/qqq.json' );
+		foreach ( array_keys( BeyondCoreChecks::METHODS ) as $check ) {
+			$key = 'passwordpolicies-policy-' . strtolower( $check );
+			$this->assertNotEmpty( $en[$key] ?? null, "en.json: $key" );
+			$this->assertStringContainsString( $check, $qqq[$key] ?? '', "qqq.json: $key" );
+		}
+	}
+
 	public function testCoreKeysAreCoreMessages(): void {
 		$core = self::messages( MW_INSTALL_PATH . '/languages/i18n/en.json' );
 		foreach ( self::CORE_KEYS as $key ) {
