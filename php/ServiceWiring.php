@@ -8,6 +8,7 @@
 
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PasswordValidator;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
 use MediaWiki\Extension\NativePasswordPolicy\Reset\DeferredPasswordReset;
@@ -55,7 +56,7 @@ return [
 			$commonPasswordsFile = dirname( ( new ReflectionClass( CommonPasswords::class ) )->getFileName() ) . "/$name";
 		}
 		return new PolicyEngine(
-			[ 'commonPasswordsFile' => $commonPasswordsFile ],
+			[ 'commonPasswordsFile' => $commonPasswordsFile ] + BeyondCoreChecks::engineConfig( $services->getMainConfig() ),
 			$services->getUserFactory(),
 			static fn () => LoggerFactory::getInstance( 'NativePasswordPolicy' ),
 			(bool)$services->getMainConfig()->get( 'NativePasswordPolicyAllowCoreFallback' )

@@ -14,6 +14,7 @@ use MediaWiki\Extension\NativePasswordPolicy\Auth\NativeTemporaryPasswordProvide
 use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWiki\Extension\NativePasswordPolicy\Password\NativeArgon2Password;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CorePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
@@ -40,6 +41,8 @@ final class RegistrationCallback {
 		global $wgNativePasswordPolicyAllowCoreFallback;
 
 		SetupProblems::clear();
+		// With or without the module: a policy naming these checks must not break the wiki.
+		BeyondCoreChecks::onRegistration();
 		if ( NativeModule::isLoaded() ) {
 			self::replaceCoreChecks();
 			self::installArgon2();

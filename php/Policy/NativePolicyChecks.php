@@ -14,16 +14,17 @@ use StatusValue;
 
 /**
  * Callables for `$wgPasswordPolicy['checks']`, with the signature of core's PasswordPolicyChecks:
- * each runs the check in the native module and returns the Status core would return.
+ * each runs the check in the native module and returns the Status core would return. Core's
+ * six checks come first, then the checks beyond core (BeyondCoreChecks).
  */
 final class NativePolicyChecks {
 
 	/**
-	 * @param string $check A check name of CorePolicyChecks::METHODS
+	 * @param string $check A check name of CorePolicyChecks::METHODS or BeyondCoreChecks::METHODS
 	 * @return string This class's callable for the check
 	 */
 	public static function callableFor( string $check ): string {
-		return self::class . '::' . CorePolicyChecks::METHODS[$check];
+		return self::class . '::' . ( CorePolicyChecks::METHODS[$check] ?? BeyondCoreChecks::METHODS[$check] );
 	}
 
 	/**
@@ -34,7 +35,11 @@ final class NativePolicyChecks {
 		if ( !is_string( $callable ) || !str_starts_with( ltrim( $callable, '\\' ), self::class . '::' ) ) {
 			return null;
 		}
-		$name = array_search( substr( ltrim( $callable, '\\' ), strlen( self::class ) + 2 ), CorePolicyChecks::METHODS, true );
+		$method = substr( ltrim( $callable, '\\' ), strlen( self::class ) + 2 );
+		$name = array_search( $method, CorePolicyChecks::METHODS, true );
+		if ( $name === false ) {
+			$name = array_search( $method, BeyondCoreChecks::METHODS, true );
+		}
 		return $name === false ? null : $name;
 	}
 
@@ -96,6 +101,102 @@ final class NativePolicyChecks {
 	 */
 	public static function checkPasswordNotInCommonList( $policyVal, UserIdentity $user, $password ) {
 		return self::engine()->check( 'PasswordNotInCommonList', $policyVal, $user, $password );
+	}
+
+	/**
+	 * Fewer Unicode code points (after NFKC) than the value: error.
+	 *
+	 * @param mixed $policyVal
+	 * @param UserIdentity $user
+	 * @param string $password
+	 * @return StatusValue
+	 */
+	public static function checkMinimalPasswordCodePoints( $policyVal, UserIdentity $user, $password ) {
+		return self::engine()->check( 'MinimalPasswordCodePoints', $policyVal, $user, $password );
+	}
+
+	/**
+	 * More Unicode code points (after NFKC) than the value: error.
+	 *
+	 * @param mixed $policyVal
+	 * @param UserIdentity $user
+	 * @param string $password
+	 * @return StatusValue
+	 */
+	public static function checkMaximalPasswordCodePoints( $policyVal, UserIdentity $user, $password ) {
+		return self::engine()->check( 'MaximalPasswordCodePoints', $policyVal, $user, $password );
+	}
+
+	/**
+	 * In the breach corpus file ($wgNativePasswordPolicyBreachCorpusFile).
+	 *
+	 * @param mixed $policyVal
+	 * @param UserIdentity $user
+	 * @param string $password
+	 * @return StatusValue
+	 */
+	public static function checkPasswordNotInBreachCorpus( $policyVal, UserIdentity $user, $password ) {
+		return self::engine()->check( 'PasswordNotInBreachCorpus', $policyVal, $user, $password );
+	}
+
+	/**
+	 * Contains the user name, real name, e-mail local part or domain, or the site name.
+	 *
+	 * @param mixed $policyVal
+	 * @param UserIdentity $user
+	 * @param string $password
+	 * @return StatusValue
+	 */
+	public static function checkPasswordCannotContainContextWords( $policyVal, UserIdentity $user, $password ) {
+		return self::engine()->check( 'PasswordCannotContainContextWords', $policyVal, $user, $password );
+	}
+
+	/**
+	 * Contains one of $wgNativePasswordPolicyDenyWords.
+	 *
+	 * @param mixed $policyVal
+	 * @param UserIdentity $user
+	 * @param string $password
+	 * @return StatusValue
+	 */
+	public static function checkPasswordCannotContainDeniedWords( $policyVal, UserIdentity $user, $password ) {
+		return self::engine()->check( 'PasswordCannotContainDeniedWords', $policyVal, $user, $password );
+	}
+
+	/**
+	 * Matches one of $wgNativePasswordPolicyDenyPatterns.
+	 *
+	 * @param mixed $policyVal
+	 * @param UserIdentity $user
+	 * @param string $password
+	 * @return StatusValue
+	 */
+	public static function checkPasswordCannotMatchDeniedPatterns( $policyVal, UserIdentity $user, $password ) {
+		return self::engine()->check( 'PasswordCannotMatchDeniedPatterns', $policyVal, $user, $password );
+	}
+
+	/**
+	 * Is a word of one of $wgNativePasswordPolicyWordLists.
+	 *
+	 * @param mixed $policyVal
+	 * @param UserIdentity $user
+	 * @param string $password
+	 * @return StatusValue
+	 */
+	public static function checkPasswordNotInWordLists( $policyVal, UserIdentity $user, $password ) {
+		return self::engine()->check( 'PasswordNotInWordLists', $policyVal, $user, $password );
+	}
+
+	/**
+	 * Estimated strength (zxcvbn's score, 0 to 4) below the value: error, with the estimator's feedback.
+	 *
+	 * @param mixed $policyVal
+	 * @param UserIdentity $user
+	 * @param string $password
+	 * @return StatusValue
+	 */
+	public static function checkMinimalPasswordStrength( $policyVal, UserIdentity $user, $password ) {
+		return self::engine()->check( 'MinimalPasswordStrength', $policyVal, $user, $password );
 	}
 
 	/** The service container $engine came from; a reset container gets a new engine */

@@ -19,6 +19,7 @@ use NativePasswordPolicy\PasswordGenerator;
 use Psr\Log\LoggerInterface;
 use Status;
 use Throwable;
+use User;
 
 /**
  * Runs password policy checks in the native module and turns its verdicts into the
@@ -29,6 +30,10 @@ use Throwable;
  * out by the engine. When the module is not loaded at all, checks are refused with a message
  * (fail closed), unless the operator allows core's checks to stand in
  * (`$wgNativePasswordPolicyAllowCoreFallback`).
+ *
+ * The checks beyond core (BeyondCoreChecks) have no PHP implementation: when one cannot run,
+ * it passes (see beyondCoreCheckCannotRun()). Those reading the account's real name and
+ * address get them from the user only when a policy names them.
  */
 class PolicyEngine {
 
@@ -45,6 +50,9 @@ class PolicyEngine {
 
 	/** The module is missing and core's checks may not stand in: every check is refused */
 	private readonly bool $refuse;
+
+	/** @var array<string,string> Check beyond core => why it could not run, in this object's life */
+	private array $unavailableChecks = [];
 
 	/**
 	 * @param array $engineConfig Configuration of the native engine (see ServiceWiring.php)
@@ -66,7 +74,7 @@ class PolicyEngine {
 	 * Runs one check, as core's PasswordPolicyChecks::check{Name}() would. This is the path
 	 * MediaWiki takes for every check at login and account creation, so it is kept lean.
 	 *
-	 * @param string $check Check name (a key of CorePolicyChecks::METHODS)
+	 * @param string $check Check name (a key of CorePolicyChecks::METHODS or BeyondCoreChecks::METHODS)
 	 * @param mixed $policyVal The configured value
 	 * @param UserIdentity $user
 	 * @param mixed $password
@@ -77,14 +85,23 @@ class PolicyEngine {
 		// Arrays, objects and non-string passwords stay with core's checks.
 		if ( $native && is_string( $password ) && ( is_scalar( $policyVal ) || $policyVal === null ) ) {
 			try {
-				$failures = $native->check( $check, $policyVal, $user->getName(), $password );
+				$failures = $native->check( $check, $policyVal, $user->getName(), $password,
+					isset( BeyondCoreChecks::CONTEXT_CHECKS[$check] ) ? $this->contextOf( $user ) : null );
 				return $failures === null ? Status::newGood() : $this->statusOf( $failures );
 			} catch ( EngineException $e ) {
+				if ( isset( BeyondCoreChecks::METHODS[$check] ) ) {
+					return $this->beyondCoreCheckCannotRun( $check, $e->getMessage() );
+				}
 				$this->logFallback( $check, $e );
 			}
 		}
 		if ( $this->refuse ) {
 			return $this->refusal();
+		}
+		if ( isset( BeyondCoreChecks::METHODS[$check] ) ) {
+			return $this->beyondCoreCheckCannotRun( $check, $native
+				? 'its value or the password is of a type the module does not take'
+				: 'the native module is not available' );
 		}
 		return call_user_func( CorePolicyChecks::coreCallable( $check ), $policyVal, $user, $password );
 	}
@@ -104,6 +121,7 @@ class PolicyEngine {
 		$legacyUser = $this->userFactory->newFromUserIdentity( $user );
 		$entries = [];
 		$externalStatuses = [];
+		$usesContext = false;
 		foreach ( $policies as $policy => $settings ) {
 			if ( !isset( $checks[$policy] ) ) {
 				throw new DomainException( "Invalid password policy config. No check defined for '$policy'." );
@@ -122,6 +140,7 @@ class PolicyEngine {
 			$nativeCheck = NativePolicyChecks::nameOf( $checks[$policy] );
 			if ( $nativeCheck !== null && $this->nativeCanTake( $settings['value'], $password ) ) {
 				$entries[] = [ 'check' => $nativeCheck, 'value' => $settings['value'] ] + $flags;
+				$usesContext = $usesContext || isset( BeyondCoreChecks::CONTEXT_CHECKS[$nativeCheck] );
 			} else {
 				$status = call_user_func( $checks[$policy], $settings['value'], $legacyUser, $password );
 				$externalStatuses[count( $entries )] = $status;
@@ -130,12 +149,10 @@ class PolicyEngine {
 		}
 
 		$native = $this->native();
-		try {
-			$verdict = $native ? $native->evaluate( $user->getName(), $password, $entries ) : null;
-		} catch ( EngineException $e ) {
-			$this->logFallback( 'policy', $e );
-			$verdict = null;
-		}
+		$verdict = $native ? $this->verdictOf(
+			$native, $legacyUser, $password, $entries, $externalStatuses,
+			$usesContext ? $this->contextOf( $legacyUser ) : null
+		) : null;
 		if ( $verdict === null ) {
 			return $this->refuse ? $this->refusal() : $this->checkPoliciesInPhp( $legacyUser, $password, $policies, $checks );
 		}
@@ -186,7 +203,7 @@ class PolicyEngine {
 				continue;
 			}
 			$entries[] = [ 'check' => $check, 'value' => $value ];
-			if ( in_array( $check, [ 'MinimalPasswordLength', 'MinimumPasswordLengthToLogin' ], true ) ) {
+			if ( in_array( $check, [ 'MinimalPasswordLength', 'MinimumPasswordLengthToLogin', 'MinimalPasswordCodePoints' ], true ) ) {
 				$minLength = max( $minLength, (int)$value );
 			}
 		}
@@ -202,15 +219,15 @@ class PolicyEngine {
 	}
 
 	/**
-	 * @return string[] Problems the native engine met loading its files (empty when healthy)
+	 * @return string[] Problems the native engine met loading its files, and checks beyond
+	 *   core that could not run so far (empty when healthy)
 	 */
 	public function getProblems(): array {
 		$native = $this->native();
-		if ( $native ) {
-			return $native->problems();
-		}
 		// A missing module is ModuleStatus's to report.
-		return $this->startError !== null ? [ "the engine could not start: {$this->startError}" ] : [];
+		$problems = $native ? $native->problems()
+			: ( $this->startError !== null ? [ "the engine could not start: {$this->startError}" ] : [] );
+		return array_merge( $problems, array_values( $this->unavailableChecks ) );
 	}
 
 	/**
@@ -295,11 +312,87 @@ class PolicyEngine {
 		foreach ( $checks as $name => $callable ) {
 			$nativeCheck = NativePolicyChecks::nameOf( $callable );
 			if ( $nativeCheck !== null ) {
-				$checks[$name] = CorePolicyChecks::coreCallable( $nativeCheck );
+				$checks[$name] = isset( BeyondCoreChecks::METHODS[$nativeCheck] )
+					? fn ( $value, $user, $password ) => $this->check( $nativeCheck, $value, $user, $password )
+					: CorePolicyChecks::coreCallable( $nativeCheck );
 			}
 		}
 		$upp = new \UserPasswordPolicy( [ 'default' => $policies ], $checks );
 		return $upp->checkUserPasswordForGroups( $user, $password, [] );
+	}
+
+	/**
+	 * The module's verdict on a policy. When it cannot give one and the policy has checks
+	 * beyond core, those run one by one (passing if they cannot run) and the rest is
+	 * evaluated again: a broken breach corpus must not send core's checks to PHP.
+	 *
+	 * @param Engine $native
+	 * @param User $user
+	 * @param string $password
+	 * @param array[] &$entries As for Engine::evaluate(); checks run alone become PHP entries
+	 * @param Status[] &$externalStatuses Statuses of PHP entries, by entry index
+	 * @param array|null $context
+	 * @return array|null The verdict, null when core's PHP evaluation must answer
+	 */
+	private function verdictOf(
+		Engine $native, User $user, string $password, array &$entries, array &$externalStatuses, ?array $context
+	): ?array {
+		try {
+			return $native->evaluate( $user->getName(), $password, $entries, $context );
+		} catch ( EngineException $e ) {
+			$ranAlone = false;
+			foreach ( $entries as $index => $entry ) {
+				if ( isset( $entry['check'] ) && isset( BeyondCoreChecks::METHODS[$entry['check']] ) ) {
+					$status = $this->check( $entry['check'], $entry['value'], $user, $password );
+					$externalStatuses[$index] = $status;
+					$entries[$index] = [ 'good' => $status->isGood(), 'ok' => $status->isOK(),
+						'forceChange' => $entry['forceChange'], 'suggestChangeOnLogin' => $entry['suggestChangeOnLogin'] ];
+					$ranAlone = true;
+				}
+			}
+			if ( $ranAlone ) {
+				try {
+					return $native->evaluate( $user->getName(), $password, $entries );
+				} catch ( EngineException $e ) {
+				}
+			}
+			$this->logFallback( 'policy', $e );
+			return null;
+		}
+	}
+
+	/**
+	 * What the context checks know of the account besides its name (the site name is in the
+	 * engine's configuration). Only asked for when a policy names such a check: a user's real
+	 * name and address may cost a database query.
+	 *
+	 * @param UserIdentity $user
+	 * @return array{realName:string,email:string}
+	 */
+	private function contextOf( UserIdentity $user ): array {
+		$user = $this->userFactory->newFromUserIdentity( $user );
+		return [ 'realName' => $user->getRealName(), 'email' => $user->getEmail() ];
+	}
+
+	/**
+	 * What a check beyond core gives when it cannot run (its file missing, corrupt or
+	 * unreadable, its list broken, the module not loaded): it passes, so that no user is locked
+	 * out by a broken file, and the problem is logged (once per check and request, never the
+	 * password) and reported by getProblems(). The one place that decides this.
+	 *
+	 * @param string $check
+	 * @param string $reason
+	 * @return Status
+	 */
+	private function beyondCoreCheckCannotRun( string $check, string $reason ): Status {
+		if ( !isset( $this->unavailableChecks[$check] ) ) {
+			$this->unavailableChecks[$check] = "$check cannot run, so it passes every password: $reason";
+			$this->logger()->error(
+				'Password check {check} cannot run, so it passes every password: {reason}',
+				[ 'check' => $check, 'reason' => $reason ]
+			);
+		}
+		return Status::newGood();
 	}
 
 	private function logFallback( string $check, EngineException $e ): void {

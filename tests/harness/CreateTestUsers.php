@@ -1,8 +1,8 @@
 <?php
 /**
  * Creates accounts for tests, reading a JSON list from stdin:
- * [{"name": "...", "password": "...", "email": "...", "emailConfirmed": false, "groups": ["sysop"]}, ...].
- * An address given is stored as confirmed unless "emailConfirmed" is false.
+ * [{"name": "...", "password": "...", "email": "...", "emailConfirmed": false, "realName": "...",
+ * "groups": ["sysop"]}, ...]. An address given is stored as confirmed unless "emailConfirmed" is false.
  *
  * @license GPL-2.0-or-later
  * @file
@@ -42,6 +42,11 @@ class CreateTestUsers extends Maintenance {
 				if ( $spec['emailConfirmed'] ?? true ) {
 					$user->confirmEmail();
 				}
+			}
+			if ( isset( $spec['realName'] ) ) {
+				$user->setRealName( $spec['realName'] );
+			}
+			if ( isset( $spec['email'] ) || isset( $spec['realName'] ) ) {
 				$user->saveSettings();
 			}
 			foreach ( $spec['groups'] ?? [] as $group ) {

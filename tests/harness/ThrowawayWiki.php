@@ -217,7 +217,7 @@ final class ThrowawayWiki {
 	 * Creates accounts through MediaWiki (AuthManager), optionally with a confirmed address and groups.
 	 *
 	 * @param array[] $users Each: name, password (optional), email (optional; confirmed unless
-	 *   emailConfirmed is false), groups (optional)
+	 *   emailConfirmed is false), realName (optional), groups (optional)
 	 */
 	public function createUsers( array $users ): void {
 		$this->maintenance( __DIR__ . '/CreateTestUsers.php', [], json_encode( $users, JSON_THROW_ON_ERROR ) );

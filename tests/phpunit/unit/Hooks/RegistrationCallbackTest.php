@@ -10,7 +10,9 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Unit\Hooks;
 
 use MediaWiki\Extension\NativePasswordPolicy\Hooks\RegistrationCallback;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
+use MediaWiki\Extension\NativePasswordPolicy\Setup\SetupProblems;
 use MediaWiki\MainConfigSchema;
 use MediaWikiUnitTestCase;
 
@@ -58,6 +60,41 @@ class RegistrationCallbackTest extends MediaWikiUnitTestCase {
 	public function testOneSettingTurnsTheReplacementOff(): void {
 		$GLOBALS['wgNativePasswordPolicyReplaceCoreChecks'] = false;
 		RegistrationCallback::onRegistration();
-		$this->assertSame( MainConfigSchema::PasswordPolicy['default'], $GLOBALS['wgPasswordPolicy'] );
+		$this->assertSame(
+			BeyondCoreChecks::withChecks( MainConfigSchema::PasswordPolicy['default']['checks'] ),
+			$GLOBALS['wgPasswordPolicy']['checks'],
+			'core\'s callables kept; the checks beyond core registered all the same'
+		);
+		$this->assertSame( MainConfigSchema::PasswordPolicy['default']['policies'], $GLOBALS['wgPasswordPolicy']['policies'] );
+	}
+
+	public function testRegistersTheChecksBeyondCoreWithoutEnablingThem(): void {
+		$GLOBALS['wgPasswordPolicy']['checks']['PasswordNotInWordLists'] = 'MySite\\PasswordChecks::notInList';
+		RegistrationCallback::onRegistration();
+		$checks = $GLOBALS['wgPasswordPolicy']['checks'];
+		foreach ( BeyondCoreChecks::METHODS as $name => $method ) {
+			if ( $name !== 'PasswordNotInWordLists' ) {
+				$this->assertSame( NativePolicyChecks::callableFor( $name ), $checks[$name] );
+				$this->assertIsCallable( $checks[$name] );
+			}
+		}
+		$this->assertSame( 'MySite\\PasswordChecks::notInList', $checks['PasswordNotInWordLists'], 'the operator\'s callable wins' );
+		$this->assertSame( MainConfigSchema::PasswordPolicy['default']['policies'], $GLOBALS['wgPasswordPolicy']['policies'] );
+	}
+
+	public function testInvalidSettingOfTheChecksBeyondCoreIsRecordedNotThrown(): void {
+		$GLOBALS['wgNativePasswordPolicyWordLists'] = '/etc/words.txt';
+		try {
+			// Throwing here would be a blank HTTP 500: MediaWiki's exception handler comes later.
+			RegistrationCallback::onRegistration();
+			$this->assertSame(
+				[ '$wgNativePasswordPolicyWordLists' => '$wgNativePasswordPolicyWordLists must be an array.' ],
+				SetupProblems::all()
+			);
+			$this->assertArrayHasKey( 'PasswordNotInWordLists', $GLOBALS['wgPasswordPolicy']['checks'], 'still registered' );
+		} finally {
+			unset( $GLOBALS['wgNativePasswordPolicyWordLists'] );
+			SetupProblems::clear();
+		}
 	}
 }

@@ -1,0 +1,242 @@
+<?php
+/**
+ * @license GPL-2.0-or-later
+ */
+
+declare( strict_types=1 );
+
+namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Integration\Policy;
+
+use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
+use MediaWiki\MainConfigNames;
+use MediaWiki\MainConfigSchema;
+use MediaWiki\User\UserFactory;
+use MediaWiki\User\UserIdentityValue;
+use MediaWikiIntegrationTestCase;
+use Status;
+use User;
+
+/**
+ * The checks beyond core in a real wiki: registered by the extension, fed by its settings and
+ * `$wgSitename`, given the account's real name and address only when a policy needs them, and
+ * passing (logged once, reported) when they cannot run.
+ *
+ * @group Database
+ * @covers \MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks
+ * @covers \MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks
+ * @covers \MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine
+ * @covers \MediaWiki\Extension\NativePasswordPolicy\Hooks\RegistrationCallback
+ */
+class BeyondCoreChecksTest extends MediaWikiIntegrationTestCase {
+
+	private const CONTEXT_KEYS = [
+		'nativepasswordpolicy-password-contains-username',
+		'nativepasswordpolicy-password-contains-realname',
+		'nativepasswordpolicy-password-contains-email',
+		'nativepasswordpolicy-password-contains-sitename',
+	];
+
+	private static function keys( Status $status ): array {
+		return array_column( $status->getErrors(), 'message' );
+	}
+
+	/** Core's default policy with the given checks added for everyone. */
+	private function enable( array $checks ): void {
+		$policy = $this->getServiceContainer()->getMainConfig()->get( MainConfigNames::PasswordPolicy );
+		foreach ( $checks as $check => $value ) {
+			$policy['policies']['default'][$check] = $value;
+		}
+		$this->overrideConfigValue( MainConfigNames::PasswordPolicy, $policy );
+	}
+
+	private function userWithContext(): User {
+		$user = $this->getMutableTestUser()->getUser();
+		$user->setRealName( 'Jane Doeson' );
+		$user->setEmail( 'jdoeson@mailhost.example' );
+		$user->saveSettings();
+		return $user;
+	}
+
+	public function testTheWikiHasTheChecksRegisteredButNoneEnabled(): void {
+		$policy = $this->getServiceContainer()->getMainConfig()->get( MainConfigNames::PasswordPolicy );
+		foreach ( BeyondCoreChecks::METHODS as $name => $method ) {
+			$this->assertSame( NativePolicyChecks::callableFor( $name ), $policy['checks'][$name] );
+		}
+		$this->assertSame( MainConfigSchema::PasswordPolicy['default']['policies'], $policy['policies'] );
+	}
+
+	public function testContextComesFromTheUserAndTheSiteName(): void {
+		$this->overrideConfigValue( MainConfigNames::Sitename, 'Acme Wiki' );
+		$this->enable( [ 'PasswordCannotContainContextWords' => [ 'value' => true, 'forceChange' => true ] ] );
+		$user = $this->userWithContext();
+		$validator = $this->getServiceContainer()->get( 'NativePasswordPolicy.PasswordValidator' );
+		$cases = [
+			'D0ES0N-forever' => [ 'nativepasswordpolicy-password-contains-realname' ],
+			'MAILHOST-and-more' => [ 'nativepasswordpolicy-password-contains-email' ],
+			'jdoeson' => [ 'nativepasswordpolicy-password-contains-realname', 'nativepasswordpolicy-password-contains-email' ],
+			'4cme r0cks' => [ 'nativepasswordpolicy-password-contains-sitename' ],
+			'T3STUSER!' => [ 'nativepasswordpolicy-password-contains-username' ],
+			'unrelated passphrase here' => [],
+		];
+		foreach ( $cases as $password => $expected ) {
+			// Core's evaluation, calling the configured callables one by one ...
+			$status = $user->checkPasswordValidity( $password );
+			$this->assertSame( $expected, self::keys( $status ), "check(): $password" );
+			// ... and the extension's, in one native call: the same answer.
+			$this->assertSame( $status->getErrors(), $validator->checkPasswordValidity( $user, $password )->getErrors(), $password );
+			$this->assertSame( $status->getValue(), $validator->checkPasswordValidity( $user, $password )->getValue(), $password );
+			if ( $expected ) {
+				$this->assertTrue( $status->getValue()['forceChange'] ?? false );
+			}
+		}
+		// A UserIdentity without the User object: the engine loads the account.
+		$engine = $this->getServiceContainer()->get( 'NativePasswordPolicy.PolicyEngine' );
+		$identity = new UserIdentityValue( $user->getId(), $user->getName() );
+		$this->assertSame(
+			[ 'nativepasswordpolicy-password-contains-realname' ],
+			self::keys( $engine->check( 'PasswordCannotContainContextWords', true, $identity, 'janedoeson' ) )
+		);
+	}
+
+	public function testTheStrengthEstimateKnowsTheContext(): void {
+		$this->enable( [ 'MinimalPasswordStrength' => 3 ] );
+		$user = $this->userWithContext();
+		$anon = $this->getServiceContainer()->getUserFactory()->newAnonymous( '127.0.0.1' );
+		// Strong as an unknown phrase, weak once the estimate knows the name and address.
+		$password = 'Doesonmailhost';
+		$this->assertSame( [], self::keys( $anon->checkPasswordValidity( $password ) ) );
+		$keys = self::keys( $user->checkPasswordValidity( $password ) );
+		$this->assertSame( 'nativepasswordpolicy-password-too-weak', $keys[0] ?? null );
+	}
+
+	public function testSettingsReachTheEngine(): void {
+		$dir = $this->getNewTempDirectory();
+		file_put_contents( "$dir/words.txt", "Zebrafisch\n" );
+		$this->overrideConfigValues( [
+			'NativePasswordPolicyWordLists' => [ [ 'path' => "$dir/words.txt", 'caseInsensitive' => true ] ],
+			'NativePasswordPolicyDenyWords' => [ 'contoso' ],
+			'NativePasswordPolicyDenyPatterns' => [ '^\d+$' ],
+			'NativePasswordPolicyNormalizeNfkc' => true,
+		] );
+		$this->enable( [
+			'PasswordNotInWordLists' => true,
+			'PasswordCannotContainDeniedWords' => true,
+			'PasswordCannotMatchDeniedPatterns' => true,
+			'MaximalPasswordCodePoints' => 12,
+		] );
+		$user = $this->getTestUser()->getUser();
+		$cases = [
+			[ 'ZEBRAFISCH', [ 'nativepasswordpolicy-password-in-word-list' ] ],
+			[ 'I work at C0NT0S0', [ 'nativepasswordpolicy-password-contains-denied-word',
+				'nativepasswordpolicy-password-too-many-characters' ] ],
+			[ '31415926535', [ 'nativepasswordpolicy-password-matches-denied-pattern' ] ],
+			// Fullwidth digits are digits after NFKC, for every check: core's common list too.
+			[ '３１４１５', [ 'passwordincommonlist', 'nativepasswordpolicy-password-matches-denied-pattern' ] ],
+			[ 'Fine-Phrase', [] ],
+		];
+		foreach ( $cases as [ $password, $expected ] ) {
+			$this->assertSame( $expected, self::keys( $user->checkPasswordValidity( $password ) ), $password );
+		}
+		$this->assertSame( [], $this->getServiceContainer()->get( 'NativePasswordPolicy.PolicyEngine' )->getProblems() );
+	}
+
+	public function testCorePoliciesNeverLoadTheContext(): void {
+		$userFactory = $this->createMock( UserFactory::class );
+		$userFactory->expects( $this->never() )->method( 'newFromUserIdentity' );
+		$engine = new PolicyEngine( [ 'siteName' => 'Example Wiki' ], $userFactory, static fn () => new \TestLogger() );
+		$identity = new UserIdentityValue( 5, 'Example' );
+		foreach ( [ 'MinimalPasswordLength' => 8, 'PasswordCannotBeSubstringInUsername' => true,
+			'MinimalPasswordCodePoints' => 8, 'PasswordCannotMatchDeniedPatterns' => true ] as $check => $value
+		) {
+			$engine->check( $check, $value, $identity, 'password' );
+		}
+
+		// The whole-policy path has the User already; it must not read its name or address.
+		$user = $this->createMock( User::class );
+		$user->method( 'getName' )->willReturn( 'Example' );
+		$user->expects( $this->never() )->method( 'getRealName' );
+		$user->expects( $this->never() )->method( 'getEmail' );
+		$engine = new PolicyEngine( [ 'siteName' => 'Example Wiki' ], $this->getServiceContainer()->getUserFactory(), static fn () => new \TestLogger() );
+		$checks = $this->getServiceContainer()->getMainConfig()->get( MainConfigNames::PasswordPolicy )['checks'];
+		$status = $engine->checkPolicies( $user, 'short', [ 'MinimalPasswordLength' => 8, 'MinimalPasswordCodePoints' => 4 ], $checks );
+		$this->assertSame( [ 'passwordtooshort' ], self::keys( $status ) );
+	}
+
+	public function testAContextCheckLoadsTheContextOnce(): void {
+		$user = $this->createMock( User::class );
+		$user->method( 'getName' )->willReturn( 'Example' );
+		$user->expects( $this->once() )->method( 'getRealName' )->willReturn( 'Jane Doeson' );
+		$user->expects( $this->once() )->method( 'getEmail' )->willReturn( '' );
+		$engine = new PolicyEngine( [ 'siteName' => 'Example Wiki' ], $this->getServiceContainer()->getUserFactory(), static fn () => new \TestLogger() );
+		$checks = $this->getServiceContainer()->getMainConfig()->get( MainConfigNames::PasswordPolicy )['checks'];
+		$status = $engine->checkPolicies( $user, 'doeson-x', [
+			'PasswordCannotContainContextWords' => true,
+			'MinimalPasswordStrength' => [ 'value' => 2, 'suggestChangeOnLogin' => true ],
+		], $checks );
+		$this->assertContains( 'nativepasswordpolicy-password-contains-realname', self::keys( $status ) );
+	}
+
+	public function testACheckThatCannotRunPassesIsLoggedOnceAndReported(): void {
+		$logger = new \TestLogger( true, null, true );
+		$engine = new PolicyEngine(
+			[ 'breachCorpusFile' => '/nonexistent/corpus.npp', 'wordLists' => [ [ 'path' => __FILE__ . '.missing' ] ] ],
+			$this->getServiceContainer()->getUserFactory(),
+			static fn () => $logger
+		);
+		$identity = new UserIdentityValue( 0, 'Example' );
+		$password = 'secret-9f2e-password';
+		for ( $i = 0; $i < 3; $i++ ) {
+			$this->assertTrue( $engine->check( 'PasswordNotInBreachCorpus', true, $identity, $password )->isGood() );
+		}
+		// A whole policy: the checks that can run still give their answer, natively.
+		$checks = BeyondCoreChecks::withChecks( [
+			'MinimalPasswordLength' => NativePolicyChecks::callableFor( 'MinimalPasswordLength' ),
+		] );
+		$user = $this->getServiceContainer()->getUserFactory()->newFromName( 'Example' );
+		$status = $engine->checkPolicies( $user, $password, [
+			'MinimalPasswordLength' => [ 'value' => 30, 'forceChange' => true ],
+			'PasswordNotInBreachCorpus' => [ 'value' => true, 'forceChange' => true ],
+			'PasswordNotInWordLists' => true,
+			'MinimalPasswordCodePoints' => 25,
+		], $checks );
+		$this->assertSame( [ 'passwordtooshort', 'nativepasswordpolicy-password-too-few-characters' ], self::keys( $status ) );
+		$this->assertTrue( $status->getValue()['forceChange'] );
+
+		$cannotRun = array_values( array_filter( $logger->getBuffer(),
+			static fn ( $entry ) => str_contains( $entry[1], 'cannot run' ) ) );
+		$this->assertSame( [ 'PasswordNotInBreachCorpus', 'PasswordNotInWordLists' ],
+			array_map( static fn ( $entry ) => $entry[2]['check'], $cannotRun ), 'once per check' );
+		$this->assertStringNotContainsString( $password, json_encode( $logger->getBuffer() ) );
+		$problems = implode( "\n", $engine->getProblems() );
+		$this->assertStringContainsString( '/nonexistent/corpus.npp', $problems );
+		$this->assertStringContainsString( 'PasswordNotInBreachCorpus cannot run', $problems );
+		$this->assertStringContainsString( 'PasswordNotInWordLists cannot run', $problems );
+	}
+
+	public function testWithoutANativeEngineTheChecksPassAndCoreAnswers(): void {
+		$logger = new \TestLogger( true, null, true );
+		// A configuration the module refuses: the engine does not start, as without the module.
+		$engine = new PolicyEngine(
+			[ 'noSuchSetting' => true ],
+			$this->getServiceContainer()->getUserFactory(),
+			static fn () => $logger
+		);
+		$identity = new UserIdentityValue( 0, 'Example' );
+		$this->assertTrue( $engine->check( 'MinimalPasswordStrength', 4, $identity, 'password' )->isGood() );
+		$this->assertSame( [ 'passwordtooshort' ], self::keys( $engine->check( 'MinimalPasswordLength', 10, $identity, 'password' ) ) );
+
+		$checks = $this->getServiceContainer()->getMainConfig()->get( MainConfigNames::PasswordPolicy )['checks'];
+		$user = $this->getServiceContainer()->getUserFactory()->newFromName( 'Example' );
+		$status = $engine->checkPolicies( $user, 'password', [
+			'PasswordNotInCommonList' => true,
+			'PasswordNotInBreachCorpus' => true,
+			'MinimalPasswordStrength' => 4,
+		], $checks );
+		$this->assertSame( [ 'passwordincommonlist' ], self::keys( $status ) );
+		$problems = implode( "\n", $engine->getProblems() );
+		$this->assertStringContainsString( 'MinimalPasswordStrength cannot run', $problems );
+		$this->assertStringContainsString( 'PasswordNotInBreachCorpus cannot run', $problems );
+	}
+}
