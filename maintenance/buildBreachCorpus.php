@@ -13,8 +13,9 @@
  * `:COUNT` (the Pwned Passwords downloads); `--format auto` decides per input. Without
  * --output, the file of $wgNativePasswordPolicyBreachCorpusFile is written.
  *
- * The builder is looked for in this order: --binary, target/release/ of the extension's
- * directory, then PATH. The exit code is the builder's: 0 built, 1 failed (unreadable or
+ * The builder is looked for in this order: --binary, bin/ of the extension's directory (where
+ * scripts/install.sh and the Debian package put it), target/release/ (a source checkout), then
+ * PATH. The exit code is the builder's: 0 built, 1 failed (unreadable or
  * invalid input, no room), 2 wrong options; 1 too when the builder cannot be found.
  *
  * @license GPL-2.0-or-later
@@ -53,7 +54,7 @@ class BuildBreachCorpus extends Maintenance {
 		$this->addOption( 'temp-dir', 'Directory for temporary files, 12 bytes per input line (default: next '
 			. 'to the output)', false, true );
 		$this->addOption( 'quiet', 'No progress and no summary' );
-		$this->addOption( 'binary', 'The ' . self::BUILDER . ' program (default: target/release/ of the '
+		$this->addOption( 'binary', 'The ' . self::BUILDER . ' program (default: bin/ or target/release/ of the '
 			. 'extension, then PATH)', false, true );
 	}
 
@@ -89,7 +90,7 @@ class BuildBreachCorpus extends Maintenance {
 	}
 
 	/**
-	 * The builder: --binary, else the one built next to this extension, else PATH's.
+	 * The builder: --binary, else the one installed or built with this extension, else PATH's.
 	 */
 	private function findBuilder(): string {
 		$given = $this->getOption( 'binary' );
@@ -99,7 +100,10 @@ class BuildBreachCorpus extends Maintenance {
 			}
 			return $given;
 		}
-		$candidates = [ dirname( __DIR__ ) . '/target/release/' . self::BUILDER ];
+		$candidates = [
+			dirname( __DIR__ ) . '/bin/' . self::BUILDER,
+			dirname( __DIR__ ) . '/target/release/' . self::BUILDER,
+		];
 		foreach ( explode( PATH_SEPARATOR, (string)getenv( 'PATH' ) ) as $dir ) {
 			if ( $dir !== '' ) {
 				$candidates[] = "$dir/" . self::BUILDER;

@@ -145,6 +145,14 @@ install_files() {
 		fi
 	done
 	find "$destdir$extension_path" -type d -exec chmod 0755 {} + -o -type f -exec chmod 0644 {} +
+	# The breach corpus builder, where maintenance/buildBreachCorpus.php looks first.
+	local builder="$(dirname "$module")/npp-breach-corpus"
+	if [[ -x "$builder" ]]; then
+		say "builder   -> $destdir$extension_path/bin/npp-breach-corpus"
+		install -D -m 0755 "$builder" "$destdir$extension_path/bin/npp-breach-corpus"
+	else
+		say "no $builder: buildBreachCorpus.php will need --binary (cargo build --release builds it)"
+	fi
 
 	if can_enable; then
 		say "enabling for every PHP SAPI: phpenmod -v $php_version $module_name"

@@ -54,6 +54,15 @@ class InstallTest extends TestCase {
 				self::SYSTEM_EXTENSION . '/maintenance/checkPassword.php', '--user', ThrowawayWiki::ADMIN_USER ], "password\n" );
 			$this->assertSame( 2, $code, $out . $err );
 			$this->assertStringContainsString( 'passwordincommonlist', $out );
+
+			// The breach corpus builder is installed where buildBreachCorpus.php finds it.
+			$this->assertTrue( is_executable( self::SYSTEM_EXTENSION . '/bin/npp-breach-corpus' ) );
+			$corpus = $wiki->dir() . '/breach.npp';
+			[ $code, $out, $err ] = $wiki->php( [ ThrowawayWiki::CORE . '/maintenance/runScript.php',
+				self::SYSTEM_EXTENSION . '/maintenance/buildBreachCorpus.php', '--input', '-', '--output', $corpus ],
+				"hunter2-installed\ncorrect-horse-installed\n" );
+			$this->assertSame( 0, $code, $out . $err );
+			$this->assertFileExists( $corpus );
 		} finally {
 			$wiki->stop();
 		}
