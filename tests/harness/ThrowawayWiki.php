@@ -54,6 +54,8 @@ final class ThrowawayWiki {
 	 *     in a private scan directory added to PHP's own (DIR/php.d), as an installed module is
 	 *     loaded, instead of `-d extension=` (default false)
 	 *   - settings (string): PHP code appended to LocalSettings.php
+	 *   - env (array<string,string>): more environment variables of the wiki's PHP processes
+	 *     (built-in server and command line), e.g. the module's test-only fault injection
 	 *   - server (string): 'builtin' (php -S, default) or 'fpm' (nginx + php8.2-fpm)
 	 *   - workers (int): PHP workers: PHP_CLI_SERVER_WORKERS of the built-in server, or the
 	 *     static php-fpm pool size (default 2)
@@ -88,6 +90,7 @@ final class ThrowawayWiki {
 			'extension' => $withExtension,
 			'module' => $withExtension && $module !== false ? $module : null,
 			'moduleIni' => (bool)( $options['moduleIni'] ?? false ),
+			'env' => $options['env'] ?? [],
 			'server' => $options['server'] ?? 'builtin',
 			'repo' => $repo,
 			'pids' => [],
@@ -277,7 +280,7 @@ final class ThrowawayWiki {
 			// A leading ':' keeps PHP's own scan directory (the distribution's modules) first.
 			$environment['PHP_INI_SCAN_DIR'] = ':' . $this->dir() . '/php.d';
 		}
-		return $environment + [
+		return $environment + ( $this->state['env'] ?? [] ) + [
 			'MW_CONFIG_FILE' => $this->dir() . '/LocalSettings.php',
 			// Extension maintenance scripts find core through it when not under extensions/.
 			'MW_INSTALL_PATH' => self::CORE,

@@ -1,0 +1,65 @@
+<?php
+/**
+ * @license GPL-2.0-or-later
+ * @file
+ */
+
+declare( strict_types=1 );
+
+namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Http;
+
+use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\ThrowawayWiki;
+use PHPUnit\Framework\TestCase;
+
+/**
+ * An internal error of the module (a Rust panic, forced with the module's test-only fault
+ * injection) on a served wiki: the panic becomes an EngineException, the extension logs it on
+ * its channel without the password and answers with core's PHP check, so users are not locked
+ * out and get core's exact answers.
+ *
+ * @coversNothing
+ */
+class InternalErrorFallbackTest extends TestCase {
+
+	private const USER = 'Fault User';
+	private const PASSWORD = 'Zebra-Fault-Password-77';
+	private const CANDIDATE = 'Quartz-Candidate-Only-58';
+
+	public function testPanicsFallBackToCoresChecksAndAreLoggedWithoutThePassword(): void {
+		$wiki = ThrowawayWiki::start( [
+			'env' => [ 'NATIVE_PASSWORD_POLICY_FAULT_INJECTION' => 'panic:Engine::check,Engine::evaluate' ],
+		] );
+		try {
+			$wiki->createUsers( [ [ 'name' => self::USER, 'password' => self::PASSWORD ] ] );
+			$client = $wiki->client();
+			$validate = static fn ( string $password, array $more = [] ) => $client->post( [
+				'action' => 'validatepassword', 'password' => $password, 'formatversion' => 2,
+			] + $more )['validatepassword'] ?? null;
+
+			// Core's answers (the default policy): a common password must change, a good one passes,
+			// one containing the new account's name is refused.
+			$common = $validate( 'password' );
+			$this->assertSame( 'Change', $common['validity'] ?? null, json_encode( $common ) );
+			$this->assertSame( 'passwordincommonlist', $common['validitymessages'][0]['code'] );
+			$this->assertSame( 'Good', $validate( self::CANDIDATE )['validity'] );
+			$this->assertSame( 'Invalid', $validate( 'Newcomer', [ 'user' => 'Newcomer' ] )['validity'] );
+
+			// Login runs each check through the extension's callables (Engine::check).
+			$login = $wiki->client()->clientLogin( self::USER, self::PASSWORD );
+			$this->assertSame( 'PASS', $login['clientlogin']['status'], json_encode( $login ) );
+
+			$log = $wiki->log( 'nativepasswordpolicy.log' );
+			$this->assertStringContainsString( 'core\'s PHP check used instead', $log );
+			$this->assertStringContainsString( 'internal error in native_password_policy', $log );
+			foreach ( [ self::PASSWORD, self::CANDIDATE ] as $secret ) {
+				$this->assertStringNotContainsString( $secret, $log, 'no password in the log' );
+			}
+			foreach ( [ 'server.log', 'fatal.log', 'exception.log' ] as $name ) {
+				$this->assertStringNotContainsString( 'Fatal error', $wiki->log( $name ), $name );
+				$this->assertStringNotContainsString( self::PASSWORD, $wiki->log( $name ), $name );
+			}
+		} finally {
+			$wiki->stop();
+		}
+	}
+}
