@@ -9,10 +9,9 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use serde::Deserialize;
 
-use zeroize::Zeroizing;
-
 use crate::credentials::PasswordGenerator;
 use crate::error::Error;
+use crate::secret::SecretString;
 use crate::lists::{BreachCorpus, CommonPasswords, FileCache, LoadedFile, WordList};
 use crate::policy::{
     self, CheckId, DenyPatterns, DenyWords, Failure, PolicyEntry, PolicyValue, Resources, Subject,
@@ -278,7 +277,7 @@ impl Engine {
         generator: &PasswordGenerator,
         entries: &[PolicyEntry],
         subject: &Subject<'_>,
-    ) -> Result<Zeroizing<String>, Error> {
+    ) -> Result<SecretString, Error> {
         generator.generate_for(entries, subject, &self.resources())
     }
 }
