@@ -59,9 +59,7 @@ fn ascii_password(size: usize) -> Vec<u8> {
     // One seed for every size: the shorter inputs are prefixes of the longer ones, so bounded
     // work (a prefix, a first few characters) is the same work at every size.
     let mut sequence = Sequence(1);
-    (0..size)
-        .map(|_| b' ' + sequence.below(95) as u8)
-        .collect()
+    (0..size).map(|_| b' ' + sequence.below(95) as u8).collect()
 }
 
 fn unicode_password(size: usize) -> Vec<u8> {
@@ -344,8 +342,7 @@ fn median_ns(group: &str, id: &str, label: &str) -> Option<f64> {
         .join(id)
         .join(label)
         .join("new/estimates.json");
-    let estimates: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(file).ok()?).ok()?;
+    let estimates: serde_json::Value = serde_json::from_slice(&std::fs::read(file).ok()?).ok()?;
     estimates["median"]["point_estimate"].as_f64()
 }
 

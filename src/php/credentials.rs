@@ -2,9 +2,9 @@
 //! `NativePasswordPolicy\Argon2Hasher`.
 
 use ext_php_rs::binary_slice::BinarySlice;
-use ext_php_rs::prelude::*;
 use ext_php_rs::convert::IntoZval;
 use ext_php_rs::flags::DataType;
+use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
 use crate::SecretString;
@@ -64,7 +64,9 @@ impl PhpPasswordGenerator {
 
     /// @return string The default alphabet.
     pub fn default_alphabet() -> PhpResult<&'static str> {
-        guard("PasswordGenerator::defaultAlphabet", || Ok(DEFAULT_ALPHABET))
+        guard("PasswordGenerator::defaultAlphabet", || {
+            Ok(DEFAULT_ALPHABET)
+        })
     }
 
     /// @return string The alphabet.
@@ -143,7 +145,9 @@ impl PhpArgon2Hasher {
 
     /// @return string "argon2id" or "argon2i".
     pub fn algorithm(&self) -> PhpResult<&'static str> {
-        guard("Argon2Hasher::algorithm", || Ok(self.config.algorithm().name()))
+        guard("Argon2Hasher::algorithm", || {
+            Ok(self.config.algorithm().name())
+        })
     }
 
     /// @return bool Whether memory and time costs reach OWASP's minimum (19456 KiB, 2 passes).
@@ -157,7 +161,9 @@ impl PhpArgon2Hasher {
     /// @return string PHC string, as password_hash() writes it.
     /// @throws \NativePasswordPolicy\EngineException CODE_UNAVAILABLE when memory or randomness fail.
     pub fn hash(&self, password: BinarySlice<u8>) -> PhpResult<PhpSecret> {
-        guard("Argon2Hasher::hash", || Ok(PhpSecret(self.config.hash(&password)?)))
+        guard("Argon2Hasher::hash", || {
+            Ok(PhpSecret(self.config.hash(&password)?))
+        })
     }
 
     /// password_verify() for Argon2i/Argon2id PHC strings, in constant time.
@@ -174,6 +180,8 @@ impl PhpArgon2Hasher {
     /// @param string $hash
     /// @return bool
     pub fn needs_rehash(&self, hash: BinarySlice<u8>) -> PhpResult<bool> {
-        guard("Argon2Hasher::needsRehash", || Ok(self.config.needs_rehash(&hash)))
+        guard("Argon2Hasher::needsRehash", || {
+            Ok(self.config.needs_rehash(&hash))
+        })
     }
 }

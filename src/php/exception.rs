@@ -120,7 +120,9 @@ impl FaultInjection {
     }
 
     fn panics_in(&self, method: &str) -> bool {
-        self.panic_in.iter().any(|name| name == "*" || name == method)
+        self.panic_in
+            .iter()
+            .any(|name| name == "*" || name == method)
     }
 }
 

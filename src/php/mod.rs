@@ -178,7 +178,9 @@ impl PhpEngine {
     /// @return array[] Each ['kind' => string, 'path' => string, 'bytes' => int,
     ///   'entries' => int|null, 'detail' => string|null, 'error' => string|null].
     pub fn loaded_files() -> PhpResult<ZBox<ZendHashTable>> {
-        guard("Engine::loadedFiles", || convert::loaded_files(&engine::loaded_files()))
+        guard("Engine::loadedFiles", || {
+            convert::loaded_files(&engine::loaded_files())
+        })
     }
 
     /// Problems met while loading the files the configuration names (empty when all is well).

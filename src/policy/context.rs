@@ -131,7 +131,12 @@ pub(super) fn context_failures(
 /// fields as [`field_text`] reads them.
 pub(super) fn strength_inputs(subject: &Subject<'_>, site_name: &[u8]) -> Vec<String> {
     let mut inputs = Vec::new();
-    for field in [subject.username, subject.real_name, site_name, subject.email] {
+    for field in [
+        subject.username,
+        subject.real_name,
+        site_name,
+        subject.email,
+    ] {
         let text = field_text(field);
         inputs.extend(
             text.split(|c: char| !c.is_alphanumeric())

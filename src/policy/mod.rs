@@ -11,8 +11,9 @@ pub(crate) mod text;
 mod value;
 
 pub use context::{
-    DENY_PATTERNS_DFA_SIZE_LIMIT, MAX_CONTEXT_FIELD_BYTES, DENY_PATTERNS_SIZE_LIMIT, DenyPatterns, DenyWords,
-    MAX_DENY_PATTERN_LEN, MAX_DENY_PATTERNS, MAX_DENY_WORDS, MIN_CONTEXT_TOKEN_CHARS,
+    DENY_PATTERNS_DFA_SIZE_LIMIT, DENY_PATTERNS_SIZE_LIMIT, DenyPatterns, DenyWords,
+    MAX_CONTEXT_FIELD_BYTES, MAX_DENY_PATTERN_LEN, MAX_DENY_PATTERNS, MAX_DENY_WORDS,
+    MIN_CONTEXT_TOKEN_CHARS,
 };
 pub use extended_checks::message_keys as extended_message_keys;
 pub use strength::{STRENGTH_PREFIX_CHARS, all_message_keys as strength_message_keys, estimate};

@@ -119,7 +119,9 @@ pub(crate) fn nfkc_code_point_bounds(password: &[u8], max_chars: usize) -> (usiz
     let characters = if password.len() <= max_chars {
         lossy_char_count(password)
     } else {
-        lossy_chars(password).take(max_chars.saturating_add(1)).count()
+        lossy_chars(password)
+            .take(max_chars.saturating_add(1))
+            .count()
     };
     if characters > max_chars {
         return (max_chars.div_ceil(MAX_CANONICAL_DECOMPOSITION), usize::MAX);
@@ -278,11 +280,21 @@ mod tests {
 
     #[test]
     fn code_point_bounds_enclose_the_count() {
-        for text in ["abc", "e\u{301}\u{301}", "\u{fdfa}x", "ｐａｓｓ", "한국어", ""] {
+        for text in [
+            "abc",
+            "e\u{301}\u{301}",
+            "\u{fdfa}x",
+            "ｐａｓｓ",
+            "한국어",
+            "",
+        ] {
             for max_chars in [0, 1, 2, 1000] {
                 let (low, high) = nfkc_code_point_bounds(text.as_bytes(), max_chars);
                 let exact = nfkc_code_points(text.as_bytes());
-                assert!(low <= exact && exact <= high, "{text}: {low} {exact} {high}");
+                assert!(
+                    low <= exact && exact <= high,
+                    "{text}: {low} {exact} {high}"
+                );
             }
         }
     }
