@@ -74,7 +74,7 @@ impl EngineConfig {
             .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
         if first == Some(&b'[') {
             return Err(Error::config(
-                "the configuration must be a JSON object, not an array",
+                "invalid type: array, expected a JSON object (the configuration)",
             ));
         }
         serde_json::from_slice(json).map_err(|e| Error::config(e.to_string()))
@@ -317,7 +317,7 @@ mod tests {
         for json in [&b"[]"[..], b" [null]", b"\n[null, null]"] {
             let error = EngineConfig::from_json(json).unwrap_err();
             assert!(
-                error.to_string().contains("must be a JSON object"),
+                error.to_string().contains("expected a JSON object"),
                 "{error}"
             );
         }
