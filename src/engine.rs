@@ -9,8 +9,6 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use serde::Deserialize;
 
-use zeroize::Zeroizing;
-
 use crate::credentials::PasswordGenerator;
 use crate::error::Error;
 use crate::lists::{BreachCorpus, CommonPasswords, FileCache, LoadedFile, WordList};
@@ -18,6 +16,7 @@ use crate::policy::{
     self, CheckId, DenyPatterns, DenyWords, Failure, PolicyEntry, PolicyValue, Resources, Subject,
     Unavailable, Verdict,
 };
+use crate::secret::SecretString;
 
 /// The engine's configuration, as the PHP side sends it (JSON, camelCase keys). Every key is
 /// optional; the defaults leave every check beyond core without resources.
@@ -67,8 +66,17 @@ pub struct WordListConfig {
 }
 
 impl EngineConfig {
-    /// Parses the JSON configuration, naming the offending key on error.
+    /// Parses the JSON configuration, naming the offending key on error. Only a JSON object
+    /// is a configuration (serde would also read the fields from an array, by position).
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
+        let first = json
+            .iter()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        if first == Some(&b'[') {
+            return Err(Error::config(
+                "invalid type: array, expected a JSON object (the configuration)",
+            ));
+        }
         serde_json::from_slice(json).map_err(|e| Error::config(e.to_string()))
     }
 }
@@ -278,7 +286,7 @@ impl Engine {
         generator: &PasswordGenerator,
         entries: &[PolicyEntry],
         subject: &Subject<'_>,
-    ) -> Result<Zeroizing<String>, Error> {
+    ) -> Result<SecretString, Error> {
         generator.generate_for(entries, subject, &self.resources())
     }
 }
@@ -302,6 +310,23 @@ mod tests {
             EngineConfig::from_json(br#"{"wordLists": [{"path": "/x", "caseSensitive": true}]}"#)
                 .unwrap_err();
         assert!(error.to_string().contains("caseSensitive"), "{error}");
+    }
+
+    #[test]
+    fn only_objects_are_configurations() {
+        for json in [&b"[]"[..], b" [null]", b"\n[null, null]"] {
+            let error = EngineConfig::from_json(json).unwrap_err();
+            assert!(
+                error.to_string().contains("expected a JSON object"),
+                "{error}"
+            );
+        }
+        for json in [&b"null"[..], b"1", b"\"x\"", b"true"] {
+            assert_eq!(
+                EngineConfig::from_json(json).unwrap_err().code(),
+                "invalid-config"
+            );
+        }
     }
 
     #[test]

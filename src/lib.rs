@@ -27,8 +27,10 @@ pub mod engine;
 mod error;
 pub mod lists;
 pub mod policy;
+mod secret;
 
 #[doc(hidden)]
 pub mod php;
 
 pub use error::{Error, ErrorKind};
+pub use secret::SecretString;

@@ -155,9 +155,9 @@ namespace NativePasswordPolicy {
          * @param \NativePasswordPolicy\PasswordGenerator $generator
          * @param string $username
          * @param array $entries
-         * @return mixed
+         * @return string
          */
-        public function generatePassword(\NativePasswordPolicy\PasswordGenerator $generator, string $username, array $entries): mixed {}
+        public function generatePassword(\NativePasswordPolicy\PasswordGenerator $generator, string $username, array $entries): string {}
 
         /**
          * Looks a password up in the breach corpus: the test of `PasswordNotInBreachCorpus`
@@ -235,9 +235,9 @@ namespace NativePasswordPolicy {
          * @return string
          *
          * @param int $min_length
-         * @return mixed
+         * @return string
          */
-        public function generate(int $min_length): mixed {}
+        public function generate(int $min_length): string {}
 
         /**
          * @return int The configured (or derived) length.
@@ -253,9 +253,9 @@ namespace NativePasswordPolicy {
          * @return string
          *
          * @param int $bytes
-         * @return mixed
+         * @return string
          */
-        public static function token(int $bytes): mixed {}
+        public static function token(int $bytes): string {}
     }
 
     /**

@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorKind};
 use crate::policy::{self, CheckId, PolicyEntry, Resources, Subject};
+use crate::secret::{SecretBuf, SecretString};
 
 /// The default alphabet: digits and ASCII letters without the look-alikes `0 O o 1 l I i`, and
 /// no punctuation, so a password survives copy-paste from a mail (a double click selects it
@@ -103,7 +104,7 @@ impl Alphabet {
     fn draw(
         &self,
         count: usize,
-        out: &mut Vec<u8>,
+        out: &mut SecretBuf,
         random: &mut RandomFill<'_>,
     ) -> Result<(), Error> {
         let size = self.symbols.len();
@@ -200,7 +201,7 @@ impl PasswordGenerator {
     }
 
     /// A password of `max(length, min_length)` symbols (at most [`MAX_LENGTH`]).
-    pub fn generate(&self, min_length: usize) -> Result<Zeroizing<String>, Error> {
+    pub fn generate(&self, min_length: usize) -> Result<SecretString, Error> {
         self.generate_exact(self.length.max(min_length).min(MAX_LENGTH), &mut os_random)
     }
 
@@ -220,7 +221,7 @@ impl PasswordGenerator {
         policy: &[PolicyEntry],
         subject: &Subject<'_>,
         resources: &Resources<'_>,
-    ) -> Result<Zeroizing<String>, Error> {
+    ) -> Result<SecretString, Error> {
         self.generate_for_with(policy, subject, resources, &mut os_random)
     }
 
@@ -230,7 +231,7 @@ impl PasswordGenerator {
         subject: &Subject<'_>,
         resources: &Resources<'_>,
         random: &mut RandomFill<'_>,
-    ) -> Result<Zeroizing<String>, Error> {
+    ) -> Result<SecretString, Error> {
         let length = required_length(self.length, policy)?;
         for _ in 0..MAX_ATTEMPTS {
             let password = self.generate_exact(length, random)?;
@@ -250,15 +251,13 @@ impl PasswordGenerator {
         &self,
         length: usize,
         random: &mut RandomFill<'_>,
-    ) -> Result<Zeroizing<String>, Error> {
-        // Allocated once at full size, so no copy of a partial password is left behind.
-        let mut symbols = Zeroizing::new(Vec::with_capacity(length));
+    ) -> Result<SecretString, Error> {
+        let mut symbols = SecretBuf::with_capacity(length);
         self.alphabet.draw(length, &mut symbols, random)?;
-        let symbols = std::mem::take(&mut *symbols);
         // Printable ASCII only (checked by `Alphabet::new`), so always UTF-8.
-        String::from_utf8(symbols)
-            .map(Zeroizing::new)
-            .map_err(|_| Error::new(ErrorKind::Internal("alphabet is not ASCII".into())))
+        symbols
+            .into_secret_string()
+            .ok_or_else(|| Error::new(ErrorKind::Internal("alphabet is not ASCII".into())))
     }
 }
 
@@ -297,7 +296,7 @@ fn required_length(base: usize, policy: &[PolicyEntry]) -> Result<usize, Error> 
 
 /// A token of `bytes` random bytes, as lowercase hexadecimal (URL- and mail-safe).
 /// `bytes` must be 16 (128 bits) to 1024.
-pub fn random_token(bytes: usize) -> Result<Zeroizing<String>, Error> {
+pub fn random_token(bytes: usize) -> Result<SecretString, Error> {
     if !(16..=1024).contains(&bytes) {
         return Err(Error::config(format!(
             "a token must have 16 to 1024 random bytes, not {bytes}"
@@ -306,12 +305,14 @@ pub fn random_token(bytes: usize) -> Result<Zeroizing<String>, Error> {
     let mut random = Zeroizing::new(vec![0u8; bytes]);
     os_random(&mut random)?;
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut token = Zeroizing::new(String::with_capacity(bytes * 2));
+    let mut token = SecretBuf::with_capacity(bytes * 2);
     for byte in random.iter() {
-        token.push(char::from(HEX[usize::from(byte >> 4)]));
-        token.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        token.push(HEX[usize::from(byte >> 4)]);
+        token.push(HEX[usize::from(byte & 0x0f)]);
     }
-    Ok(token)
+    token
+        .into_secret_string()
+        .ok_or_else(|| Error::new(ErrorKind::Internal("hexadecimal is not ASCII".into())))
 }
 
 #[cfg(test)]
@@ -550,11 +551,11 @@ mod tests {
             }
             Ok(())
         };
-        let mut out = Vec::new();
+        let mut out = SecretBuf::default();
         alphabet.draw(4, &mut out, &mut random).unwrap();
         let symbols = alphabet.symbols();
         assert_eq!(
-            out,
+            &*out,
             [symbols[0], symbols[54], symbols[219 % 55], symbols[0]]
         );
     }

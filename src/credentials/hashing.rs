@@ -3,16 +3,19 @@
 //! `password_verify()` checks hashes made here and [`verify`] checks hashes PHP made.
 //!
 //! Argon2's working memory is allocated here (a failed allocation is an error, not an abort)
-//! and wiped after use, as libargon2 does; outputs are compared in constant time.
+//! and wiped after use, as libargon2 does, like every copy of a hash; outputs are compared in
+//! constant time.
 
 use std::fmt;
 
 use argon2::{Block, Params, PasswordHash, Version};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
+use ctutils::CtEq;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, ErrorKind};
+use crate::secret::{SecretBuf, SecretString};
 
 /// Salt length PHP uses, in bytes.
 const SALT_LENGTH: usize = 16;
@@ -155,8 +158,9 @@ impl Argon2Config {
     }
 
     /// Hashes `password` with a fresh 16-byte salt from the OS CSPRNG, as
-    /// `password_hash( $password, PASSWORD_ARGON2ID, [...] )` would.
-    pub fn hash(&self, password: &[u8]) -> Result<String, Error> {
+    /// `password_hash( $password, PASSWORD_ARGON2ID, [...] )` would. The hash and every buffer
+    /// it was built in are wiped when dropped.
+    pub fn hash(&self, password: &[u8]) -> Result<SecretString, Error> {
         let mut salt = Zeroizing::new([0u8; SALT_LENGTH]);
         getrandom::fill(&mut salt[..]).map_err(|e| Error::new(ErrorKind::Random(e.to_string())))?;
         let params = Params::new(
@@ -175,16 +179,25 @@ impl Argon2Config {
             &salt[..],
             &mut output[..],
         )?;
-        Ok(format!(
-            "${}$v={}$m={},t={},p={}${}${}",
+        let header = format!(
+            "${}$v={}$m={},t={},p={}$",
             self.algorithm,
             u32::from(Version::V0x13),
             self.memory_cost,
             self.time_cost,
             self.threads,
-            STANDARD_NO_PAD.encode(&salt[..]),
-            STANDARD_NO_PAD.encode(&output[..]),
-        ))
+        );
+        // Unpadded base64 of 16 and 32 bytes: 22 and 43 characters.
+        let mut encoded = Zeroizing::new([0u8; 64]);
+        let mut phc = SecretBuf::with_capacity(header.len() + 22 + 1 + 43);
+        phc.extend_from_slice(header.as_bytes());
+        let n = encode(&salt[..], &mut encoded[..])?;
+        phc.extend_from_slice(&encoded[..n]);
+        phc.push(b'$');
+        let n = encode(&output[..], &mut encoded[..])?;
+        phc.extend_from_slice(&encoded[..n]);
+        phc.into_secret_string()
+            .ok_or_else(|| Error::new(ErrorKind::Internal("a PHC string is not ASCII".into())))
     }
 
     /// `password_needs_rehash( $hash, ALGO, [ memory_cost, time_cost, threads ] )` of PHP 8:
@@ -225,6 +238,13 @@ fn in_range(name: &str, value: i64, min: u32, max: u32) -> Result<u32, Error> {
         .ok()
         .filter(|v| (min..=max).contains(v))
         .ok_or_else(|| Error::config(format!("{name} must be {min} to {max}, not {value}")))
+}
+
+/// Unpadded standard base64 (the PHC strings' "B64") into `out`, returning its length.
+fn encode(bytes: &[u8], out: &mut [u8]) -> Result<usize, Error> {
+    STANDARD_NO_PAD
+        .encode_slice(bytes, out)
+        .map_err(|e| Error::new(ErrorKind::Internal(format!("base64: {e}"))))
 }
 
 fn hashing_error(error: argon2::Error) -> Error {
@@ -293,12 +313,21 @@ fn compute(
 /// `password_verify()` for Argon2i and Argon2id PHC strings, whoever wrote them (PHP's
 /// libargon2 or [`Argon2Config::hash`]). False for anything else: other algorithms (PHP's
 /// `password_verify` does not know Argon2d either), malformed strings, parameters outside
-/// this module's limits, a failed allocation. The output is compared in constant time.
+/// this module's limits, a failed allocation.
+///
+/// The stored hash is decoded into a wiped buffer here (the PHC parser sees the string without
+/// it), the computed one is wiped after use, and the two are compared in constant time.
 pub fn verify(password: &[u8], hash: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(hash) else {
         return false;
     };
-    let Ok(parsed) = PasswordHash::new(text) else {
+    let Some((head, stored)) = text.rsplit_once('$') else {
+        return false;
+    };
+    let Some(expected) = decode_output(stored) else {
+        return false;
+    };
+    let Ok(parsed) = PasswordHash::new(head) else {
         return false;
     };
     let Some(algorithm) = Algorithm::from_ident(parsed.algorithm.as_bytes()) else {
@@ -310,7 +339,7 @@ pub fn verify(password: &[u8], hash: &[u8]) -> bool {
         Some(Ok(version)) => version,
         Some(Err(_)) => return false,
     };
-    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
+    let (Some(salt), None) = (&parsed.salt, &parsed.hash) else {
         return false;
     };
     let Ok(params) = Params::try_from(&parsed) else {
@@ -335,8 +364,24 @@ pub fn verify(password: &[u8], hash: &[u8]) -> bool {
     if compute(algorithm, version, params, password, salt, &mut output).is_err() {
         return false;
     }
-    // `Output`'s equality is constant-time (`subtle`).
-    argon2::password_hash::phc::Output::new(&output).is_ok_and(|computed| computed == *expected)
+    output.ct_eq(&expected[..]).to_bool()
+}
+
+/// The hash part of a PHC string: unpadded, canonical base64 of 10 to 64 bytes (the PHC
+/// format's limits, as the argon2 crate's parser applies them), in a wiped buffer.
+fn decode_output(encoded: &str) -> Option<Zeroizing<Vec<u8>>> {
+    const MIN_OUTPUT: usize = 10;
+    const MAX_OUTPUT: usize = 64;
+    if encoded.len() > MAX_OUTPUT.div_ceil(3) * 4 {
+        return None;
+    }
+    let mut decoded = Zeroizing::new([0u8; MAX_OUTPUT]);
+    let n = STANDARD_NO_PAD
+        .decode_slice(encoded.as_bytes(), &mut decoded[..])
+        .ok()?;
+    (MIN_OUTPUT..=MAX_OUTPUT)
+        .contains(&n)
+        .then(|| Zeroizing::new(decoded[..n].to_vec()))
 }
 
 #[cfg(test)]
@@ -360,7 +405,7 @@ mod tests {
             let config = quick(algorithm);
             let hash = config.hash(b"correct horse").unwrap();
             let prefix = format!("${algorithm}$v=19$m=64,t=1,p=1$");
-            assert!(hash.starts_with(&prefix), "{hash}");
+            assert!(hash.starts_with(&prefix), "{}", hash.expose());
             let parts: Vec<&str> = hash.split('$').collect();
             assert_eq!(parts.len(), 6);
             assert_eq!(parts[4].len(), 22, "16-byte salt, unpadded base64");

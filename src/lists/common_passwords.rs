@@ -12,6 +12,7 @@ use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use serde::Deserialize;
 use sha1::Sha1;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, ErrorKind};
 use crate::lists::Describe;
@@ -117,15 +118,20 @@ impl CommonPasswords {
     }
 
     /// True when every hasher's bit is set, i.e. core's `CommonPasswords::isCommon()` is true.
-    /// Stops at the first unset bit.
+    /// Stops at the first unset bit. The HMAC states and digests, which hold or derive from the
+    /// password, are wiped after use.
+    ///
+    /// Linear in the password's length, as core's check is: each hasher is one HMAC-SHA1 over
+    /// the whole password (a member, or a false positive, costs all of them).
     pub fn contains(&self, password: &[u8]) -> bool {
         self.hashers.iter().all(|keyed| {
             let mut mac = keyed.clone();
             mac.update(password);
-            let digest = mac.finalize().into_bytes();
-            let mut head = [0u8; 8];
+            let mut digest = mac.finalize().into_bytes();
+            let mut head = Zeroizing::new([0u8; 8]);
             head.copy_from_slice(&digest[..8]);
-            let position = (u64::from_be_bytes(head) & (u64::MAX >> 1)) % self.modulus;
+            digest.as_mut_slice().zeroize();
+            let position = (u64::from_be_bytes(*head) & (u64::MAX >> 1)) % self.modulus;
             self.bits[(position / 8) as usize] & (1 << (position % 8)) != 0
         })
     }

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use crate::error::{Error, ErrorKind};
 use crate::lists::Describe;
+use crate::policy::text::{MAX_LOWERCASE_SHRINK, lower_chars, lower_password};
 
 /// Largest list file accepted (offsets are 32-bit).
 pub const MAX_WORD_LIST_BYTES: u64 = u32::MAX as u64;
@@ -19,17 +20,20 @@ pub struct WordList {
     /// Start of each word in `text`, plus the end of the last one.
     bounds: Vec<u32>,
     case_insensitive: bool,
+    /// Bytes of the longest word: longer passwords are not looked up.
+    longest: usize,
 }
 
 /// Lower-cases text for case-insensitive lists (lossy for invalid UTF-8).
 fn lower(bytes: &[u8]) -> Vec<u8> {
-    String::from_utf8_lossy(bytes).to_lowercase().into_bytes()
+    lower_chars(bytes).collect::<String>().into_bytes()
 }
 
 impl WordList {
     /// Reads a list file: every non-empty line (without its `\n` or `\r\n`) is one word, taken
     /// as bytes. With `case_insensitive`, words and passwords are compared in lower case
-    /// (Unicode lower-casing; invalid UTF-8 is decoded lossily).
+    /// (Unicode lower case of each character, final sigma read as sigma; invalid UTF-8 is
+    /// decoded lossily).
     pub fn load(path: &Path, case_insensitive: bool) -> Result<Self, Error> {
         let len = std::fs::metadata(path)
             .map_err(|e| Error::io(path, e))?
@@ -73,15 +77,18 @@ impl WordList {
         ranges.dedup_by(|a, b| word(*a) == word(*b));
         let mut text = Vec::with_capacity(ranges.iter().map(|(s, e)| (e - s) as usize).sum());
         let mut bounds = Vec::with_capacity(ranges.len() + 1);
+        let mut longest = 0;
         for range in ranges {
             bounds.push(text.len() as u32);
             text.extend_from_slice(word(range));
+            longest = longest.max((range.1 - range.0) as usize);
         }
         bounds.push(text.len() as u32);
         Ok(WordList {
             text,
             bounds,
             case_insensitive,
+            longest,
         })
     }
 
@@ -100,14 +107,22 @@ impl WordList {
     }
 
     /// True when the password is one of the words (compared as the list was loaded).
+    ///
+    /// A password longer than any word (after lower-casing, which never shrinks text below a
+    /// third of its bytes) is not looked up, so the cost is bounded by the longest word, not by
+    /// the password. A lower-cased copy of the password is wiped after use.
     pub fn contains(&self, password: &[u8]) -> bool {
-        let folded;
-        let needle = if self.case_insensitive {
-            folded = lower(password);
-            &folded[..]
+        if self.case_insensitive {
+            if password.len() > self.longest.saturating_mul(MAX_LOWERCASE_SHRINK) {
+                return false;
+            }
+            self.search(&lower_password(password))
         } else {
-            password
-        };
+            password.len() <= self.longest && self.search(password)
+        }
+    }
+
+    fn search(&self, needle: &[u8]) -> bool {
         let (mut low, mut high) = (0, self.len());
         while low < high {
             let middle = low + (high - low) / 2;
@@ -167,6 +182,25 @@ mod tests {
         assert!(list.contains("WIKIPÉDIA".as_bytes()));
         assert!(list.contains(b"strasse"));
         assert!(!list.contains(b"wikipedia"));
+    }
+
+    #[test]
+    fn passwords_longer_than_every_word_are_not_members() {
+        let list = WordList::from_bytes("abc\nKelvin\n".as_bytes(), true).unwrap();
+        assert_eq!(list.longest, 6);
+        // U+212A KELVIN SIGN (3 bytes) lowers to "k": 8 bytes that lower to a 6-byte word.
+        assert!(list.contains("\u{212a}ELVIN".as_bytes()));
+        assert!(!list.contains(&vec![b'a'; 1 << 20]));
+        let exact = WordList::from_bytes(b"abc\n", false).unwrap();
+        assert!(!exact.contains(b"abcd"));
+        assert!(exact.contains(b"abc"));
+    }
+
+    #[test]
+    fn final_sigma_matches_sigma() {
+        let list = WordList::from_bytes("ΟΔΟΣ\n".as_bytes(), true).unwrap();
+        assert!(list.contains("οδος".as_bytes()));
+        assert!(list.contains("οδοσ".as_bytes()));
     }
 
     #[test]

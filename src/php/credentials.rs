@@ -2,22 +2,30 @@
 //! `NativePasswordPolicy\Argon2Hasher`.
 
 use ext_php_rs::binary_slice::BinarySlice;
+use ext_php_rs::convert::IntoZval;
+use ext_php_rs::flags::DataType;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
-use zeroize::Zeroizing;
 
+use crate::SecretString;
 use crate::credentials::{
     Algorithm, Alphabet, Argon2Config, DEFAULT_ALPHABET, PasswordGenerator, random_token, verify,
 };
 
 use super::exception::{EngineError, guard};
 
-/// A PHP string holding a copy of `secret`; the Rust copy is wiped when it is dropped here.
-pub(super) fn secret_string(secret: &Zeroizing<String>) -> Result<Zval, EngineError> {
-    let mut zval = Zval::new();
-    zval.set_string(secret, false)
-        .map_err(|e| EngineError::Internal(format!("building a PHP string failed: {e}")))?;
-    Ok(zval)
+/// A secret returned to PHP as a string. PHP gets its own copy (which PHP frees without
+/// wiping: beyond this module's reach); the Rust copy is wiped when this value is dropped,
+/// right after the conversion.
+pub struct PhpSecret(pub(super) SecretString);
+
+impl IntoZval for PhpSecret {
+    const TYPE: DataType = DataType::String;
+    const NULLABLE: bool = false;
+
+    fn set_zval(self, zval: &mut Zval, persistent: bool) -> ext_php_rs::error::Result<()> {
+        zval.set_string(self.0.expose(), persistent)
+    }
 }
 
 /// Makes temporary passwords from the OS CSPRNG: a configured alphabet and length.
@@ -33,7 +41,7 @@ impl PhpPasswordGenerator {
     /// @param int|null $length Password length; null for the shortest reaching 128 bits.
     /// @throws \NativePasswordPolicy\EngineException CODE_CONFIG when the alphabet or length is refused.
     pub fn __construct(alphabet: BinarySlice<u8>, length: Option<i64>) -> PhpResult<Self> {
-        guard(|| {
+        guard("PasswordGenerator::__construct", || {
             let alphabet = if alphabet.is_empty() {
                 Alphabet::default()
             } else {
@@ -55,35 +63,43 @@ impl PhpPasswordGenerator {
     }
 
     /// @return string The default alphabet.
-    pub fn default_alphabet() -> &'static str {
-        DEFAULT_ALPHABET
+    pub fn default_alphabet() -> PhpResult<&'static str> {
+        guard("PasswordGenerator::defaultAlphabet", || {
+            Ok(DEFAULT_ALPHABET)
+        })
     }
 
     /// @return string The alphabet.
-    pub fn alphabet(&self) -> String {
-        String::from_utf8_lossy(self.generator.alphabet().symbols()).into_owned()
+    pub fn alphabet(&self) -> PhpResult<String> {
+        guard("PasswordGenerator::alphabet", || {
+            Ok(String::from_utf8_lossy(self.generator.alphabet().symbols()).into_owned())
+        })
     }
 
     /// @return int The configured (or derived) length.
-    pub fn length(&self) -> i64 {
-        i64::try_from(self.generator.length()).unwrap_or(i64::MAX)
+    pub fn length(&self) -> PhpResult<i64> {
+        guard("PasswordGenerator::length", || {
+            Ok(i64::try_from(self.generator.length()).unwrap_or(i64::MAX))
+        })
     }
 
     /// @return float Entropy of a password of the configured length, in bits.
-    pub fn entropy_bits(&self) -> f64 {
-        self.generator.entropy_bits()
+    pub fn entropy_bits(&self) -> PhpResult<f64> {
+        guard("PasswordGenerator::entropyBits", || {
+            Ok(self.generator.entropy_bits())
+        })
     }
 
     /// A password of max(length, $minLength) symbols, with no policy check.
     ///
     /// @param int $minLength
     /// @return string
-    pub fn generate(&self, min_length: i64) -> PhpResult<Zval> {
-        guard(|| {
+    pub fn generate(&self, min_length: i64) -> PhpResult<PhpSecret> {
+        guard("PasswordGenerator::generate", || {
             let password = self
                 .generator
                 .generate(usize::try_from(min_length).unwrap_or(0))?;
-            secret_string(&password)
+            Ok(PhpSecret(password))
         })
     }
 
@@ -91,10 +107,10 @@ impl PhpPasswordGenerator {
     ///
     /// @param int $bytes
     /// @return string
-    pub fn token(bytes: i64) -> PhpResult<Zval> {
-        guard(|| {
+    pub fn token(bytes: i64) -> PhpResult<PhpSecret> {
+        guard("PasswordGenerator::token", || {
             let token = random_token(usize::try_from(bytes).unwrap_or(0))?;
-            secret_string(&token)
+            Ok(PhpSecret(token))
         })
     }
 }
@@ -119,7 +135,7 @@ impl PhpArgon2Hasher {
         time_cost: i64,
         threads: i64,
     ) -> PhpResult<Self> {
-        guard(|| {
+        guard("Argon2Hasher::__construct", || {
             let algorithm = Algorithm::from_config(&algo)?;
             Ok(PhpArgon2Hasher {
                 config: Argon2Config::new(algorithm, memory_cost, time_cost, threads)?,
@@ -128,20 +144,26 @@ impl PhpArgon2Hasher {
     }
 
     /// @return string "argon2id" or "argon2i".
-    pub fn algorithm(&self) -> &'static str {
-        self.config.algorithm().name()
+    pub fn algorithm(&self) -> PhpResult<&'static str> {
+        guard("Argon2Hasher::algorithm", || {
+            Ok(self.config.algorithm().name())
+        })
     }
 
     /// @return bool Whether memory and time costs reach OWASP's minimum (19456 KiB, 2 passes).
-    pub fn meets_owasp_minimum(&self) -> bool {
-        self.config.meets_owasp_minimum()
+    pub fn meets_owasp_minimum(&self) -> PhpResult<bool> {
+        guard("Argon2Hasher::meetsOwaspMinimum", || {
+            Ok(self.config.meets_owasp_minimum())
+        })
     }
 
     /// @param string $password
     /// @return string PHC string, as password_hash() writes it.
     /// @throws \NativePasswordPolicy\EngineException CODE_UNAVAILABLE when memory or randomness fail.
-    pub fn hash(&self, password: BinarySlice<u8>) -> PhpResult<String> {
-        guard(|| Ok(self.config.hash(&password)?))
+    pub fn hash(&self, password: BinarySlice<u8>) -> PhpResult<PhpSecret> {
+        guard("Argon2Hasher::hash", || {
+            Ok(PhpSecret(self.config.hash(&password)?))
+        })
     }
 
     /// password_verify() for Argon2i/Argon2id PHC strings, in constant time.
@@ -150,7 +172,7 @@ impl PhpArgon2Hasher {
     /// @param string $hash
     /// @return bool
     pub fn verify(password: BinarySlice<u8>, hash: BinarySlice<u8>) -> PhpResult<bool> {
-        guard(|| Ok(verify(&password, &hash)))
+        guard("Argon2Hasher::verify", || Ok(verify(&password, &hash)))
     }
 
     /// password_needs_rehash() against these parameters.
@@ -158,6 +180,8 @@ impl PhpArgon2Hasher {
     /// @param string $hash
     /// @return bool
     pub fn needs_rehash(&self, hash: BinarySlice<u8>) -> PhpResult<bool> {
-        guard(|| Ok(self.config.needs_rehash(&hash)))
+        guard("Argon2Hasher::needsRehash", || {
+            Ok(self.config.needs_rehash(&hash))
+        })
     }
 }

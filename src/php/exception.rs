@@ -1,6 +1,8 @@
 //! The module's exception class and the guard every exported method runs in.
 
+use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::OnceLock;
 
 use ext_php_rs::builders::ClassBuilder;
 use ext_php_rs::describe::DocComments;
@@ -84,19 +86,104 @@ impl From<EngineError> for PhpException {
     }
 }
 
-/// Runs an exported method's body: a panic becomes an `EngineException` with CODE_INTERNAL
-/// instead of unwinding into PHP. Panic payloads never contain passwords: the core formats
-/// no input into its messages.
-pub(super) fn guard<T>(body: impl FnOnce() -> Result<T, EngineError>) -> PhpResult<T> {
-    match catch_unwind(AssertUnwindSafe(body)) {
+/// The environment variable of the test-only fault injection (see [`FaultInjection`]).
+pub(super) const FAULT_INJECTION_VARIABLE: &str = "NATIVE_PASSWORD_POLICY_FAULT_INJECTION";
+
+/// TEST ONLY. `NATIVE_PASSWORD_POLICY_FAULT_INJECTION=panic:Engine::check,Argon2Hasher::hash`
+/// (or `panic:*` for every method) makes the named exported methods panic on purpose, so that
+/// tests can show the panic is caught, becomes an `EngineException` with CODE_INTERNAL and
+/// leaves PHP running. Method names are PHP's (`Class::method`, classes without namespace).
+///
+/// The variable is read once, at module startup, from the environment of the PHP process
+/// (set by whoever starts PHP): nothing a request sends (headers, parameters, `putenv()` in a
+/// script) can turn it on. Never set it on a wiki.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct FaultInjection {
+    panic_in: Vec<String>,
+}
+
+impl FaultInjection {
+    /// Parses the variable's value; anything but `panic:NAME[,NAME...]` injects nothing.
+    fn parse(spec: &str) -> Self {
+        let panic_in = spec
+            .strip_prefix("panic:")
+            .map(|names| {
+                names
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|name| !name.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        FaultInjection { panic_in }
+    }
+
+    fn panics_in(&self, method: &str) -> bool {
+        self.panic_in
+            .iter()
+            .any(|name| name == "*" || name == method)
+    }
+}
+
+static FAULT_INJECTION: OnceLock<FaultInjection> = OnceLock::new();
+
+/// Reads the fault injection variable; called once from module startup.
+pub(super) fn load_fault_injection() {
+    let spec = std::env::var(FAULT_INJECTION_VARIABLE).unwrap_or_default();
+    let _ = FAULT_INJECTION.set(FaultInjection::parse(&spec));
+}
+
+thread_local! {
+    /// Where the last panic on this thread happened, recorded by the panic hook for the guard.
+    static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The module's panic hook: prints nothing (panics are reported through exceptions, and a
+/// panic message must never reach a log), only records where the panic happened so that the
+/// exception can name it.
+pub(super) fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+        // try_with: during thread teardown the slot may be gone; then nothing is recorded.
+        let _ = PANIC_LOCATION.try_with(|slot| *slot.borrow_mut() = location);
+    }));
+}
+
+/// Runs the body of the exported method `method` (PHP's name, `Class::method`): a panic
+/// becomes an `EngineException` with CODE_INTERNAL instead of unwinding into PHP.
+///
+/// The exception names where the panic happened, and its message only when the message is a
+/// fixed text of this crate (`panic!("literal")`): a formatted panic message could contain a
+/// caller's input, so it is left out.
+pub(super) fn guard<T>(
+    method: &'static str,
+    body: impl FnOnce() -> Result<T, EngineError>,
+) -> PhpResult<T> {
+    let run = || {
+        if FAULT_INJECTION
+            .get()
+            .is_some_and(|faults| faults.panics_in(method))
+        {
+            panic!("fault injected by NATIVE_PASSWORD_POLICY_FAULT_INJECTION (test only)");
+        }
+        body()
+    };
+    match catch_unwind(AssertUnwindSafe(run)) {
         Ok(result) => result.map_err(PhpException::from),
         Err(payload) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panic without message".to_owned());
-            Err(EngineError::Internal(message).into())
+            let location = PANIC_LOCATION
+                .try_with(|slot| slot.borrow_mut().take())
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| "an unknown place".to_owned());
+            let detail = match payload.downcast_ref::<&'static str>() {
+                Some(text) => format!(": {text}"),
+                None => " (its message is not shown: it may contain input)".to_owned(),
+            };
+            Err(EngineError::Internal(format!("{method} panicked at {location}{detail}")).into())
         }
     }
 }
@@ -122,5 +209,22 @@ pub(super) fn register_class() -> i32 {
     match registered {
         Ok(Ok(())) => 0,
         _ => -1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fault_injection_names_methods() {
+        let faults = FaultInjection::parse("panic:Engine::check, Argon2Hasher::hash");
+        assert!(faults.panics_in("Engine::check"));
+        assert!(faults.panics_in("Argon2Hasher::hash"));
+        assert!(!faults.panics_in("Engine::evaluate"));
+        assert!(FaultInjection::parse("panic:*").panics_in("Engine::evaluate"));
+        for ignored in ["", "panic:", "panik:*", "*", "Engine::check"] {
+            assert_eq!(FaultInjection::parse(ignored), FaultInjection::default());
+        }
     }
 }

@@ -20,7 +20,7 @@ use crate::engine::{self, Engine, EngineConfig};
 use crate::lists::LoadedFile;
 use crate::policy::{CheckId, Subject};
 
-use credentials::{PhpArgon2Hasher, PhpPasswordGenerator, secret_string};
+use credentials::{PhpArgon2Hasher, PhpPasswordGenerator, PhpSecret};
 use exception::{EngineError, guard};
 
 /// A configured password policy engine. Build one per request from the extension's
@@ -38,7 +38,7 @@ impl PhpEngine {
     /// @param string $configJson The configuration, a JSON object with camelCase keys.
     /// @throws \NativePasswordPolicy\EngineException CODE_CONFIG when the configuration is invalid.
     pub fn __construct(config_json: BinarySlice<u8>) -> PhpResult<Self> {
-        guard(|| {
+        guard("Engine::__construct", || {
             let config = EngineConfig::from_json(&config_json).map_err(EngineError::Config)?;
             Ok(PhpEngine {
                 engine: Engine::new(&config),
@@ -65,7 +65,7 @@ impl PhpEngine {
         password: BinarySlice<u8>,
         context: Option<&ZendHashTable>,
     ) -> PhpResult<Option<ZBox<ZendHashTable>>> {
-        guard(|| {
+        guard("Engine::check", || {
             let check = CheckId::from_name(&check).ok_or_else(|| convert::unknown_check(&check))?;
             let policy_value = convert::policy_value(value)?;
             let context = convert::SubjectContext::from_table(context)?;
@@ -100,7 +100,7 @@ impl PhpEngine {
         entries: &ZendHashTable,
         context: Option<&ZendHashTable>,
     ) -> PhpResult<ZBox<ZendHashTable>> {
-        guard(|| {
+        guard("Engine::evaluate", || {
             let (entries, values) = convert::policy_entries(entries)?;
             let context = convert::SubjectContext::from_table(context)?;
             let subject = context.subject(&username);
@@ -127,8 +127,8 @@ impl PhpEngine {
         generator: &PhpPasswordGenerator,
         username: BinarySlice<u8>,
         entries: &ZendHashTable,
-    ) -> PhpResult<Zval> {
-        guard(|| {
+    ) -> PhpResult<PhpSecret> {
+        guard("Engine::generatePassword", || {
             let (entries, _) = convert::policy_entries(entries)?;
             let subject = Subject {
                 username: &username,
@@ -137,7 +137,7 @@ impl PhpEngine {
             let password =
                 self.engine
                     .generate_password(&generator.generator, &entries, &subject)?;
-            secret_string(&password)
+            Ok(PhpSecret(password))
         })
     }
 
@@ -148,7 +148,7 @@ impl PhpEngine {
     /// @return bool True when the password is in the corpus (false-positive rate about 1/65,536).
     /// @throws \NativePasswordPolicy\EngineException CODE_UNAVAILABLE when no corpus is loaded.
     pub fn in_breach_corpus(&self, password: BinarySlice<u8>) -> PhpResult<bool> {
-        guard(|| {
+        guard("Engine::inBreachCorpus", || {
             self.engine
                 .in_breach_corpus(&password)
                 .map_err(EngineError::Unavailable)
@@ -160,7 +160,7 @@ impl PhpEngine {
     /// @return array<string,string> ['version' => string, 'commit' => string, 'rustc' => string,
     ///   'profile' => string, 'target' => string, 'phpApi' => string]
     pub fn build_info() -> PhpResult<ZBox<ZendHashTable>> {
-        guard(|| {
+        guard("Engine::buildInfo", || {
             let mut table = ZendHashTable::new();
             for (name, value) in build_info::fields() {
                 table.insert(name, value).map_err(convert::table_error)?;
@@ -178,18 +178,23 @@ impl PhpEngine {
     /// @return array[] Each ['kind' => string, 'path' => string, 'bytes' => int,
     ///   'entries' => int|null, 'detail' => string|null, 'error' => string|null].
     pub fn loaded_files() -> PhpResult<ZBox<ZendHashTable>> {
-        guard(|| convert::loaded_files(&engine::loaded_files()))
+        guard("Engine::loadedFiles", || {
+            convert::loaded_files(&engine::loaded_files())
+        })
     }
 
     /// Problems met while loading the files the configuration names (empty when all is well).
     ///
     /// @return string[] One line per problem, naming the file.
-    pub fn problems(&self) -> Vec<String> {
-        self.engine
-            .problems()
-            .iter()
-            .map(|e| e.to_string())
-            .collect()
+    pub fn problems(&self) -> PhpResult<Vec<String>> {
+        guard("Engine::problems", || {
+            Ok(self
+                .engine
+                .problems()
+                .iter()
+                .map(|e| e.to_string())
+                .collect())
+        })
     }
 }
 
@@ -240,10 +245,12 @@ fn info_row(name: &str, value: &str) {
     info_table_row!(name.as_str(), value.as_str());
 }
 
-/// Module startup: registers the exception class and silences the default panic output
-/// (panics are reported through exceptions, and a panic message must never reach a log).
+/// Module startup: replaces the default panic output by a silent hook (panics are reported
+/// through exceptions, and a panic message must never reach a log), reads the test-only fault
+/// injection variable from the process environment, and registers the exception class.
 extern "C" fn module_startup(_type: i32, _module_number: i32) -> i32 {
-    std::panic::set_hook(Box::new(|_| {}));
+    exception::install_panic_hook();
+    exception::load_fault_injection();
     exception::register_class()
 }
 

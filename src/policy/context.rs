@@ -1,15 +1,23 @@
 //! Checks against words: the account's own context (user name, real name, e-mail address,
 //! site name), operator deny words and operator deny patterns.
 
+use std::collections::HashSet;
+
 use aho_corasick::AhoCorasick;
 use regex::bytes::{RegexSet, RegexSetBuilder};
 
-use super::text::{fold, fold_bytes, lossy};
+use super::text::{fold, fold_password, lossy_chars};
 use super::{Failure, Severity, Subject};
 use crate::error::Error;
 
 /// Context tokens shorter than this (in folded characters) are ignored.
 pub const MIN_CONTEXT_TOKEN_CHARS: usize = 4;
+
+/// Context fields (user name, real name, e-mail address, site name) are read up to this many
+/// bytes, cut back to the last whole token. MediaWiki stores at most 255 bytes of each of the
+/// account's fields (`user_name`, `user_real_name`, `user_email`), so real accounts are
+/// always read whole; the limit bounds the work for whatever else a caller passes.
+pub const MAX_CONTEXT_FIELD_BYTES: usize = 256;
 
 /// Most deny patterns accepted.
 pub const MAX_DENY_PATTERNS: usize = 256;
@@ -22,6 +30,10 @@ pub const DENY_PATTERNS_DFA_SIZE_LIMIT: usize = 2 << 20;
 /// Most deny words accepted.
 pub const MAX_DENY_WORDS: usize = 100_000;
 
+/// Above this many words, a field's words are searched for in one pass (Aho-Corasick) rather
+/// than one by one.
+const WORDS_SEARCHED_ONE_BY_ONE: usize = 8;
+
 /// The fields a context word can come from, each with its own message.
 const CONTEXT_MESSAGES: [&str; 4] = [
     "nativepasswordpolicy-password-contains-username",
@@ -30,9 +42,25 @@ const CONTEXT_MESSAGES: [&str; 4] = [
     "nativepasswordpolicy-password-contains-sitename",
 ];
 
+/// A context field as read: lossy UTF-8, at most [`MAX_CONTEXT_FIELD_BYTES`] bytes, and when
+/// cut, without the token the cut went through.
+fn field_text(field: &[u8]) -> String {
+    if field.len() <= MAX_CONTEXT_FIELD_BYTES {
+        return lossy_chars(field).collect();
+    }
+    let mut text: String = lossy_chars(&field[..MAX_CONTEXT_FIELD_BYTES]).collect();
+    let whole = text
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(0, |(at, _)| at);
+    text.truncate(whole);
+    text
+}
+
 /// The folded words a password must not contain, from one field.
 fn context_words(field: &[u8], is_email: bool) -> Vec<String> {
-    let text = lossy(field);
+    let text = field_text(field);
     let parts: Vec<&str> = if is_email {
         match text.rsplit_once('@') {
             Some((local, domain)) => vec![local, domain],
@@ -42,18 +70,33 @@ fn context_words(field: &[u8], is_email: bool) -> Vec<String> {
         vec![&text]
     };
     let mut words = Vec::new();
+    let mut seen = HashSet::new();
     for part in parts {
         let tokens = part
             .split(|c: char| !c.is_alphanumeric())
             .map(fold)
             .chain(std::iter::once(fold(part)));
         for token in tokens {
-            if token.chars().count() >= MIN_CONTEXT_TOKEN_CHARS && !words.contains(&token) {
+            if token.chars().count() >= MIN_CONTEXT_TOKEN_CHARS && seen.insert(token.clone()) {
                 words.push(token);
             }
         }
     }
     words
+}
+
+/// Whether the folded password contains one of the words: one pass over the password
+/// whatever the number of words.
+fn contains_any(folded: &str, words: &[String]) -> bool {
+    if words.len() <= WORDS_SEARCHED_ONE_BY_ONE {
+        return words.iter().any(|word| folded.contains(word.as_str()));
+    }
+    match AhoCorasick::new(words) {
+        Ok(matcher) => matcher.is_match(folded),
+        // Only if the automaton outgrew its limits; the words are bounded, so this is not
+        // expected. Searching one by one is slower but gives the same answer.
+        Err(_) => words.iter().any(|word| folded.contains(word.as_str())),
+    }
 }
 
 /// One failure per context field whose words the folded password contains.
@@ -62,43 +105,45 @@ pub(super) fn context_failures(
     site_name: &[u8],
     password: &[u8],
 ) -> Vec<Failure> {
-    let folded = fold_bytes(password);
     let fields = [
         (subject.username, false),
         (subject.real_name, false),
         (subject.email, true),
         (site_name, false),
     ];
-    fields
+    let words: Vec<Vec<String>> = fields
+        .iter()
+        .map(|(field, is_email)| context_words(field, *is_email))
+        .collect();
+    if words.iter().all(Vec::is_empty) {
+        return Vec::new();
+    }
+    let folded = fold_password(password);
+    words
         .iter()
         .zip(CONTEXT_MESSAGES)
-        .filter(|((field, is_email), _)| {
-            context_words(field, *is_email)
-                .iter()
-                .any(|word| folded.contains(word.as_str()))
-        })
+        .filter(|(words, _)| contains_any(folded.as_str(), words))
         .map(|(_, message)| Failure::new(message, Severity::Error))
         .collect()
 }
 
-/// Words that count as context for the strength estimate (zxcvbn's "user inputs").
+/// Words that count as context for the strength estimate (zxcvbn's "user inputs"), from the
+/// fields as [`field_text`] reads them.
 pub(super) fn strength_inputs(subject: &Subject<'_>, site_name: &[u8]) -> Vec<String> {
     let mut inputs = Vec::new();
-    for field in [subject.username, subject.real_name, site_name] {
-        let text = lossy(field);
+    for field in [
+        subject.username,
+        subject.real_name,
+        site_name,
+        subject.email,
+    ] {
+        let text = field_text(field);
         inputs.extend(
             text.split(|c: char| !c.is_alphanumeric())
                 .filter(|t| !t.is_empty())
                 .map(str::to_owned),
         );
     }
-    let email = lossy(subject.email);
-    inputs.extend(
-        email
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned),
-    );
     inputs
 }
 
@@ -137,11 +182,12 @@ impl DenyWords {
         })
     }
 
-    /// True when the folded password contains a deny word.
+    /// True when the folded password (its first [`super::MAX_WORD_SEARCH_BYTES`] bytes)
+    /// contains a deny word.
     pub fn matches(&self, password: &[u8]) -> bool {
         self.matcher
             .as_ref()
-            .is_some_and(|m| m.is_match(fold_bytes(password).as_str()))
+            .is_some_and(|m| m.is_match(fold_password(password).as_str()))
     }
 }
 
@@ -266,6 +312,31 @@ mod tests {
                 "nativepasswordpolicy-password-contains-email"
             ]
         );
+    }
+
+    #[test]
+    fn long_fields_are_read_up_to_the_limit_in_whole_tokens() {
+        let mut name = "word ".repeat(MAX_CONTEXT_FIELD_BYTES / 5);
+        name.push_str("Zebrafinch");
+        let text = field_text(name.as_bytes());
+        assert!(text.len() <= MAX_CONTEXT_FIELD_BYTES);
+        assert!(!text.contains("Zebra"), "the cut token is dropped: {text}");
+        // A field at the limit is read whole.
+        let exact = "a".repeat(MAX_CONTEXT_FIELD_BYTES);
+        assert_eq!(field_text(exact.as_bytes()), exact);
+        // So a name word past the limit is not context, one before it is.
+        let s = subject(&name, "", "");
+        assert!(failures(&s, "", "zebrafinch!").is_empty());
+        assert_eq!(failures(&s, "", "my-word-1").len(), 1);
+    }
+
+    #[test]
+    fn many_words_are_searched_in_one_pass_with_the_same_answer() {
+        let many = "alpha bravo charlie delta echoes foxtrot golfing hotel indigo juliet kilos";
+        assert!(context_words(many.as_bytes(), false).len() > WORDS_SEARCHED_ONE_BY_ONE);
+        let s = subject(many, "", "");
+        assert_eq!(failures(&s, "", "xx-Jul1et-xx").len(), 1);
+        assert!(failures(&s, "", "unrelated").is_empty());
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! The six checks of MediaWiki 1.39's `PasswordPolicyChecks`, with core's exact semantics:
 //! lengths in bytes, `stripos` with ASCII case folding, `hash_equals` on exact pairs.
 
+use ctutils::CtEq;
+
 use super::{CheckId, Failure, PolicyValue, Resources, Severity, Subject, Unavailable};
+use crate::secret::SecretBuf;
 
 /// User name / password pairs that MediaWiki once shipped as defaults (`PasswordCannotMatchDefaults`).
 const BLOCKED_LOGINS: [(&[u8], &[u8]); 4] = [
@@ -83,24 +86,24 @@ fn byte_length(password: &[u8]) -> i64 {
 }
 
 /// `stripos( $haystack, $needle ) !== false` in PHP 8.2: ASCII-only case folding, and an
-/// empty needle is found in any haystack. Linear time whatever the inputs.
+/// empty needle is found in any haystack. Linear time whatever the inputs. The needle is the
+/// password: its lower-cased copy is wiped.
 fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
     if needle.len() > haystack.len() {
         return false;
     }
-    memchr::memmem::find(&haystack.to_ascii_lowercase(), &needle.to_ascii_lowercase()).is_some()
+    let mut lowered = SecretBuf::with_capacity(needle.len());
+    for byte in needle {
+        lowered.push(byte.to_ascii_lowercase());
+    }
+    memchr::memmem::find(&haystack.to_ascii_lowercase(), &lowered).is_some()
 }
 
-/// `hash_equals()`: the time depends on the length of the secret, never on where the bytes differ.
+/// `hash_equals()`: the time depends on the length of the secret, never on where the bytes
+/// differ (`ctutils`, the constant-time crate of RustCrypto's password hashes). As in PHP, a
+/// length difference answers at once: the known value's length is public.
 fn constant_time_eq(known: &[u8], given: &[u8]) -> bool {
-    if known.len() != given.len() {
-        return false;
-    }
-    let difference = known
-        .iter()
-        .zip(given)
-        .fold(0u8, |acc, (a, b)| acc | (a ^ b));
-    std::hint::black_box(difference) == 0
+    known.len() == given.len() && known.ct_eq(given).to_bool()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! Policy values follow PHP's rules, as core's checks do: numeric checks compare with PHP's
 //! `>`/`<`, flag checks use PHP truthiness.
 
-use super::text::nfkc_code_points;
+use super::text::{nfkc_code_point_bounds, nfkc_code_points};
 use super::{
     Candidate, CheckId, Failure, PolicyValue, Resources, Severity, Subject, Unavailable, context,
     strength,
@@ -19,13 +19,17 @@ pub(super) fn run(
 ) -> Result<Vec<Failure>, Unavailable> {
     let checked = password.checked;
     let failures = match check {
-        CheckId::MinimalPasswordCodePoints if value.php_greater_than(nfkc_code_points(checked)) => {
+        CheckId::MinimalPasswordCodePoints
+            if code_points_fail(value, checked, PolicyValue::php_greater_than) =>
+        {
             vec![Failure::with_policy_value(
                 "nativepasswordpolicy-password-too-few-characters",
                 Severity::Error,
             )]
         }
-        CheckId::MaximalPasswordCodePoints if value.php_less_than(nfkc_code_points(checked)) => {
+        CheckId::MaximalPasswordCodePoints
+            if code_points_fail(value, checked, PolicyValue::php_less_than) =>
+        {
             vec![Failure::with_policy_value(
                 "nativepasswordpolicy-password-too-many-characters",
                 Severity::Error,
@@ -71,6 +75,36 @@ pub(super) fn run(
         _ => Vec::new(),
     };
     Ok(failures)
+}
+
+/// Characters counted before the code point checks settle for a lower bound: enough to
+/// decide for any configured value below 1024.
+const CODE_POINTS_COUNTED: usize = 4096;
+
+/// Whether `fails(value, n)` holds for the NFKC code point count `n` of the password.
+///
+/// The exact count needs the normaliser (up to about 100 ns per byte). Cheap bounds on it,
+/// from the first [`CODE_POINTS_COUNTED`] characters and then from all of them, decide the
+/// comparison unless the value is near the count: the work is bounded for values below 1024
+/// (the first step decides), linear with a tiny constant beyond that, plus normalising at most
+/// about 4 × the value in characters. Only a non-numeric string value (compared as text by
+/// PHP, not monotone in the count) always needs the exact count.
+fn code_points_fail(
+    value: &PolicyValue,
+    password: &[u8],
+    fails: fn(&PolicyValue, i64) -> bool,
+) -> bool {
+    let as_len = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    if value.compares_as_number() {
+        for counted in [CODE_POINTS_COUNTED, usize::MAX] {
+            let (low, high) = nfkc_code_point_bounds(password, counted);
+            let at_low = fails(value, as_len(low));
+            if at_low == fails(value, as_len(high)) {
+                return at_low;
+            }
+        }
+    }
+    fails(value, as_len(nfkc_code_points(password)))
 }
 
 /// The breach corpus lookup of `PasswordNotInBreachCorpus`. Both forms of the password are

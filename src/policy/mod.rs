@@ -7,18 +7,19 @@ mod context;
 mod core_checks;
 mod extended_checks;
 mod strength;
-mod text;
+pub(crate) mod text;
 mod value;
 
 pub use context::{
     DENY_PATTERNS_DFA_SIZE_LIMIT, DENY_PATTERNS_SIZE_LIMIT, DenyPatterns, DenyWords,
-    MAX_DENY_PATTERN_LEN, MAX_DENY_PATTERNS, MAX_DENY_WORDS, MIN_CONTEXT_TOKEN_CHARS,
+    MAX_CONTEXT_FIELD_BYTES, MAX_DENY_PATTERN_LEN, MAX_DENY_PATTERNS, MAX_DENY_WORDS,
+    MIN_CONTEXT_TOKEN_CHARS,
 };
 pub use extended_checks::message_keys as extended_message_keys;
 pub use strength::{STRENGTH_PREFIX_CHARS, all_message_keys as strength_message_keys, estimate};
+pub use text::{MAX_NORMALIZED_BYTES, MAX_WORD_SEARCH_BYTES};
 pub use value::PolicyValue;
 
-use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -205,17 +206,18 @@ pub struct Resources<'a> {
 }
 
 /// A password as given, and as the checks see it (NFKC-normalised when so configured).
-#[derive(Debug, Clone, Copy)]
+/// Deliberately not `Debug`: it holds the password.
+#[derive(Clone, Copy)]
 struct Candidate<'a> {
     given: &'a [u8],
     checked: &'a [u8],
 }
 
-fn checked_form<'a>(password: &'a [u8], resources: &Resources<'_>) -> Cow<'a, [u8]> {
+fn checked_form<'a>(password: &'a [u8], resources: &Resources<'_>) -> text::Form<'a> {
     if resources.normalize_nfkc {
         text::nfkc_bytes(password)
     } else {
-        Cow::Borrowed(password)
+        text::Form::Given(password)
     }
 }
 

@@ -12,7 +12,7 @@
 use zxcvbn::feedback::{Suggestion, Warning};
 
 use super::context::strength_inputs;
-use super::text::lossy;
+use super::text::prefix_chars;
 use super::{Failure, MessageParam, PolicyValue, Severity, Subject};
 
 /// Characters (code points) of the password given to the estimator.
@@ -20,19 +20,18 @@ pub const STRENGTH_PREFIX_CHARS: usize = 48;
 
 /// The score (0–4) of a password, estimated on its bounded prefix, with the context of the
 /// account counted as known words. Also returns the feedback.
+///
+/// The prefix is copied into a wiped buffer; zxcvbn's own copies of parts of it (the tokens of
+/// its matches) are freed without being wiped, beyond this crate's reach.
 pub fn estimate(
     subject: &Subject<'_>,
     site_name: &[u8],
     password: &[u8],
 ) -> (u8, Option<zxcvbn::feedback::Feedback>) {
-    let text = lossy(password);
-    let prefix = match text.char_indices().nth(STRENGTH_PREFIX_CHARS) {
-        Some((end, _)) => &text[..end],
-        None => &text[..],
-    };
+    let prefix = prefix_chars(password, STRENGTH_PREFIX_CHARS);
     let inputs = strength_inputs(subject, site_name);
     let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-    let entropy = zxcvbn::zxcvbn(prefix, &inputs);
+    let entropy = zxcvbn::zxcvbn(prefix.as_str(), &inputs);
     (u8::from(entropy.score()), entropy.feedback().cloned())
 }
 

@@ -4,70 +4,221 @@
 //! Passwords are bytes. Where a check needs text, invalid UTF-8 is decoded lossily: each
 //! invalid sequence becomes one U+FFFD, as MediaWiki's own request handling would have
 //! replaced it before the password reached core.
+//!
+//! Every copy of a password made here is a [`SecretBuf`], wiped when dropped. Every function
+//! has a cost bound that does not depend on how long the password is beyond a fixed prefix, or
+//! is linear with a small constant (see benches/RESULTS.md, "Input size bounds").
 
-use std::borrow::Cow;
+use std::ops::Deref;
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
-/// The password as text (lossy for invalid UTF-8).
-pub(crate) fn lossy(password: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(password)
+use crate::secret::SecretBuf;
+
+/// Passwords longer than this (in bytes) are not NFKC-normalised by the `normalizeNfkc`
+/// option: they are checked as given. Normalising costs up to about 100 ns per byte for text
+/// that needs it, and no real password comes near this length (core's `MaximalPasswordLength`
+/// is 4096 bytes by default).
+pub const MAX_NORMALIZED_BYTES: usize = 16 * 1024;
+
+/// Context words and deny words are searched for in the first this many bytes of a password
+/// (folding Unicode text costs up to about 100 ns per byte).
+pub const MAX_WORD_SEARCH_BYTES: usize = 16 * 1024;
+
+/// Every character's canonical decomposition (NFD) has at most this many code points, so
+/// composing never shrinks a text to less than a quarter of its decomposed length.
+pub(crate) const MAX_CANONICAL_DECOMPOSITION: usize = 4;
+
+/// Every character's compatibility decomposition (NFKD) has at most this many code points
+/// (U+FDFA has 18).
+pub(crate) const MAX_COMPATIBILITY_DECOMPOSITION: usize = 18;
+
+/// The characters of bytes read as text: valid UTF-8 as it is, each invalid sequence as one
+/// U+FFFD (exactly what `String::from_utf8_lossy` gives), without allocating.
+pub(crate) fn lossy_chars(bytes: &[u8]) -> impl Iterator<Item = char> + Clone + '_ {
+    bytes.utf8_chunks().flat_map(|chunk| {
+        let replacement = (!chunk.invalid().is_empty()).then_some(char::REPLACEMENT_CHARACTER);
+        chunk.valid().chars().chain(replacement)
+    })
 }
 
-/// The NFKC form of the password's bytes; borrowed when nothing changes.
-pub(crate) fn nfkc_bytes(password: &[u8]) -> Cow<'_, [u8]> {
-    let text = lossy(password);
-    if unicode_normalization::is_nfkc_quick(text.chars())
-        == unicode_normalization::IsNormalized::Yes
-    {
-        return match text {
-            Cow::Borrowed(_) => Cow::Borrowed(password),
-            Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+/// Number of characters of the lossy reading of `bytes` (before any normalisation).
+pub(crate) fn lossy_char_count(bytes: &[u8]) -> usize {
+    bytes
+        .utf8_chunks()
+        .map(|chunk| chunk.valid().chars().count() + usize::from(!chunk.invalid().is_empty()))
+        .sum()
+}
+
+/// A password as a check reads it: the bytes given, or a wiped copy of a transformed form.
+pub(crate) enum Form<'a> {
+    /// The bytes as given.
+    Given(&'a [u8]),
+    /// A transformed copy (normalised, lossily decoded).
+    Owned(SecretBuf),
+}
+
+impl Deref for Form<'_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Form::Given(bytes) => bytes,
+            Form::Owned(buf) => buf,
+        }
+    }
+}
+
+/// The NFKC form of the password's bytes (lossy UTF-8 first); the bytes as given when nothing
+/// changes or when the password is longer than [`MAX_NORMALIZED_BYTES`].
+pub(crate) fn nfkc_bytes(password: &[u8]) -> Form<'_> {
+    if password.len() > MAX_NORMALIZED_BYTES || password.is_ascii() {
+        return Form::Given(password);
+    }
+    if is_nfkc_quick(lossy_chars(password)) == IsNormalized::Yes {
+        return match std::str::from_utf8(password) {
+            Ok(_) => Form::Given(password),
+            Err(_) => Form::Owned(collect(lossy_chars(password), password.len())),
         };
     }
-    Cow::Owned(text.nfkc().collect::<String>().into_bytes())
+    Form::Owned(collect(lossy_chars(password).nfkc(), password.len()))
 }
 
-/// Number of Unicode code points after NFKC normalisation (NIST SP 800-63B rev. 4 length).
-pub(crate) fn nfkc_code_points(password: &[u8]) -> i64 {
-    let count = lossy(password).nfkc().count();
-    i64::try_from(count).unwrap_or(i64::MAX)
+fn collect(chars: impl Iterator<Item = char>, capacity: usize) -> SecretBuf {
+    let mut buf = SecretBuf::with_capacity(capacity);
+    for c in chars {
+        buf.push_char(c);
+    }
+    buf
 }
 
-/// Folds text for "contains" comparisons: NFKC, lower case, common look-alike substitutions
-/// (leetspeak) mapped to one letter, and everything that is not a letter or digit dropped.
+/// Exact number of Unicode code points after NFKC normalisation (NIST SP 800-63B rev. 4
+/// length). Linear: free for ASCII, a few ns per character for text already in NFKC, up to
+/// about 100 ns per byte for text that needs normalising.
+pub(crate) fn nfkc_code_points(password: &[u8]) -> usize {
+    if password.is_ascii() {
+        return password.len();
+    }
+    if is_nfkc_quick(lossy_chars(password)) == IsNormalized::Yes {
+        return lossy_char_count(password);
+    }
+    lossy_chars(password).nfkc().count()
+}
+
+/// Bounds on [`nfkc_code_points`] from the plain character count: decomposing never shrinks
+/// a text and grows each character to at most [`MAX_COMPATIBILITY_DECOMPOSITION`] code points;
+/// composing shrinks it to no less than 1 / [`MAX_CANONICAL_DECOMPOSITION`] of that.
+///
+/// Counts at most `max_chars + 1` characters: a password with more gets the lower bound of
+/// `max_chars` characters and no upper bound (`usize::MAX`). The cost is linear in
+/// `min(length, max_chars)` with a tiny constant.
+pub(crate) fn nfkc_code_point_bounds(password: &[u8], max_chars: usize) -> (usize, usize) {
+    if password.is_ascii() {
+        return (password.len(), password.len());
+    }
+    let characters = if password.len() <= max_chars {
+        lossy_char_count(password)
+    } else {
+        lossy_chars(password)
+            .take(max_chars.saturating_add(1))
+            .count()
+    };
+    if characters > max_chars {
+        return (max_chars.div_ceil(MAX_CANONICAL_DECOMPOSITION), usize::MAX);
+    }
+    (
+        characters.div_ceil(MAX_CANONICAL_DECOMPOSITION),
+        characters.saturating_mul(MAX_COMPATIBILITY_DECOMPOSITION),
+    )
+}
+
+/// The look-alike class of a lower-case character, or `None` for characters folding drops.
+fn fold_char(c: char) -> Option<char> {
+    let c = match c {
+        '4' | '@' => 'a',
+        '8' => 'b',
+        '3' => 'e',
+        '6' | '9' => 'g',
+        '1' | '!' | '|' | 'l' => 'i',
+        '0' => 'o',
+        '5' | '$' => 's',
+        '7' | '+' => 't',
+        c => c,
+    };
+    c.is_alphanumeric().then_some(c)
+}
+
+/// Folds characters for "contains" comparisons: NFKC, lower case, common look-alike
+/// substitutions (leetspeak) mapped to one letter, and everything that is not a letter or
+/// digit dropped. Text that is already in NFKC (all ASCII, most other text) is not run through
+/// the normaliser.
+fn fold_into(chars: impl Iterator<Item = char> + Clone, out: &mut impl FnMut(char)) {
+    let mut push = |c: char| c.to_lowercase().filter_map(fold_char).for_each(&mut *out);
+    if is_nfkc_quick(chars.clone()) == IsNormalized::Yes {
+        chars.for_each(&mut push);
+    } else {
+        chars.nfkc().for_each(&mut push);
+    }
+}
+
+/// Folds text (see [`fold_password`]); for context fields, which are not secret.
 ///
 /// Both sides of a comparison are folded the same way, so letters that a digit may stand for
 /// share one class: `1`, `!`, `|`, `i` and `l` all fold to `i`.
 pub(crate) fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
-    for c in text.nfkc().flat_map(char::to_lowercase) {
-        let c = match c {
-            '4' | '@' => 'a',
-            '8' => 'b',
-            '3' => 'e',
-            '6' | '9' => 'g',
-            '1' | '!' | '|' | 'l' => 'i',
-            '0' => 'o',
-            '5' | '$' => 's',
-            '7' | '+' => 't',
-            c => c,
-        };
-        if c.is_alphanumeric() {
-            folded.push(c);
+    fold_into(text.chars(), &mut |c| folded.push(c));
+    folded
+}
+
+/// The folded form of a password's first [`MAX_WORD_SEARCH_BYTES`] bytes (lossy UTF-8), in a
+/// wiped buffer. ASCII takes a byte-wise path of about 1 ns per byte.
+pub(crate) fn fold_password(password: &[u8]) -> SecretBuf {
+    let password = &password[..password.len().min(MAX_WORD_SEARCH_BYTES)];
+    let mut folded = SecretBuf::with_capacity(password.len());
+    if password.is_ascii() {
+        for &byte in password {
+            if let Some(c) = fold_char(char::from(byte.to_ascii_lowercase())) {
+                folded.push(c as u8);
+            }
         }
+    } else {
+        fold_into(lossy_chars(password), &mut |c| folded.push_char(c));
     }
     folded
 }
 
-/// Folds bytes (lossy UTF-8).
-pub(crate) fn fold_bytes(bytes: &[u8]) -> String {
-    fold(&lossy(bytes))
+/// The characters of bytes in lower case (lossy UTF-8), as case-insensitive word lists
+/// compare them: each character's Unicode lower case, with the final sigma ς read as σ (so a
+/// Greek word matches whether or not its last letter was typed in final form).
+pub(crate) fn lower_chars(bytes: &[u8]) -> impl Iterator<Item = char> + '_ {
+    lossy_chars(bytes)
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ς' { 'σ' } else { c })
+}
+
+/// [`lower_chars`] of a password, in a wiped buffer.
+pub(crate) fn lower_password(password: &[u8]) -> SecretBuf {
+    collect(lower_chars(password), password.len())
+}
+
+/// Lower-casing never shrinks text to less than a third of its bytes (U+212A KELVIN SIGN,
+/// 3 bytes, lowers to `k`); word lists use this to skip passwords longer than any word.
+pub(crate) const MAX_LOWERCASE_SHRINK: usize = 3;
+
+/// The first `chars` characters of the lossy reading of a password, in a wiped buffer. Reads
+/// at most `4 × chars` bytes whatever the password's length.
+pub(crate) fn prefix_chars(password: &[u8], chars: usize) -> SecretBuf {
+    collect(lossy_chars(password).take(chars), chars.min(password.len()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn folded(password: &str) -> String {
+        fold_password(password.as_bytes()).as_str().to_owned()
+    }
 
     #[test]
     fn code_points_after_nfkc() {
@@ -80,14 +231,85 @@ mod tests {
         assert_eq!(nfkc_code_points("😀".as_bytes()), 1);
         // Invalid bytes count as one replacement character each.
         assert_eq!(nfkc_code_points(b"a\xffb"), 3);
+        assert_eq!(nfkc_code_points(b"\xe2\x82"), 1);
         assert_eq!(nfkc_code_points(b""), 0);
+        assert_eq!(nfkc_code_points("\u{fdfa}".as_bytes()), 18);
     }
 
     #[test]
-    fn nfkc_borrows_when_unchanged() {
-        assert!(matches!(nfkc_bytes(b"plain"), Cow::Borrowed(_)));
-        assert_eq!(nfkc_bytes("ｐａｓｓ".as_bytes()).as_ref(), b"pass");
-        assert_eq!(nfkc_bytes(b"a\xff").as_ref(), "a\u{fffd}".as_bytes());
+    fn lossy_chars_match_the_standard_library() {
+        for bytes in [
+            &b"plain"[..],
+            b"a\xffb",
+            b"\xe2\x82",
+            b"\xe2\x82a\xf0\x9f\x98",
+            b"\xed\xa0\x80",
+            "ｐäß😀".as_bytes(),
+            b"",
+        ] {
+            let expected: String = String::from_utf8_lossy(bytes).into_owned();
+            assert_eq!(lossy_chars(bytes).collect::<String>(), expected);
+            assert_eq!(lossy_char_count(bytes), expected.chars().count());
+        }
+    }
+
+    /// The two constants the code point bounds rest on, checked for every character.
+    #[test]
+    fn decomposition_limits_hold_for_every_character() {
+        let mut longest_canonical = 0;
+        let mut longest_compatibility = 0;
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            longest_canonical = longest_canonical.max(c.nfd().count());
+            longest_compatibility = longest_compatibility.max(c.nfkd().count());
+        }
+        assert_eq!(longest_canonical, MAX_CANONICAL_DECOMPOSITION);
+        assert_eq!(longest_compatibility, MAX_COMPATIBILITY_DECOMPOSITION);
+    }
+
+    #[test]
+    fn lower_case_shrink_limit_holds_for_every_character() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let lowered: usize = c.to_lowercase().map(char::len_utf8).sum();
+            assert!(
+                lowered * MAX_LOWERCASE_SHRINK >= c.len_utf8(),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
+
+    #[test]
+    fn code_point_bounds_enclose_the_count() {
+        for text in [
+            "abc",
+            "e\u{301}\u{301}",
+            "\u{fdfa}x",
+            "ｐａｓｓ",
+            "한국어",
+            "",
+        ] {
+            for max_chars in [0, 1, 2, 1000] {
+                let (low, high) = nfkc_code_point_bounds(text.as_bytes(), max_chars);
+                let exact = nfkc_code_points(text.as_bytes());
+                assert!(
+                    low <= exact && exact <= high,
+                    "{text}: {low} {exact} {high}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn nfkc_form() {
+        assert!(matches!(nfkc_bytes(b"plain"), Form::Given(_)));
+        assert!(matches!(nfkc_bytes("ok ß".as_bytes()), Form::Given(_)));
+        assert_eq!(&*nfkc_bytes("ｐａｓｓ".as_bytes()), b"pass");
+        assert_eq!(&*nfkc_bytes(b"a\xff"), "a\u{fffd}".as_bytes());
+        // Beyond the limit, the password is checked as given.
+        let long = "ｐ".repeat(MAX_NORMALIZED_BYTES / 3 + 1);
+        assert!(matches!(nfkc_bytes(long.as_bytes()), Form::Given(_)));
+        let just = "ｐ".repeat(MAX_NORMALIZED_BYTES / 3);
+        assert_eq!(nfkc_bytes(just.as_bytes()).len(), MAX_NORMALIZED_BYTES / 3);
     }
 
     #[test]
@@ -98,5 +320,36 @@ mod tests {
         assert_eq!(fold("Ｗｉｋｉ"), "wiki");
         assert_eq!(fold("l1!|"), "iiii");
         assert_eq!(fold("  "), "");
+        // Passwords fold the same way, on the ASCII path and on the Unicode path.
+        assert_eq!(folded("P@$$w0rd!"), "passwordi");
+        assert_eq!(folded("ÉCOLE"), "écoie");
+        assert_eq!(folded("Ｗｉｋｉ 4"), "wikia");
+        assert_eq!(fold_password(b"W\xffiki").as_str(), "wiki");
+    }
+
+    #[test]
+    fn folding_reads_a_bounded_prefix() {
+        let mut password = "x".repeat(MAX_WORD_SEARCH_BYTES - 4);
+        password.push_str("acme");
+        assert!(folded(&password).ends_with("acme"));
+        password.insert(0, 'y');
+        assert!(folded(&password).ends_with("acm"));
+    }
+
+    #[test]
+    fn lower_case_of_words() {
+        let lower = |text: &str| lower_chars(text.as_bytes()).collect::<String>();
+        assert_eq!(lower("FUßBALL"), "fußball");
+        assert_eq!(lower("ΟΔΟΣ"), "οδοσ");
+        assert_eq!(lower("οδος"), "οδοσ");
+        assert_eq!(lower("İ"), "i\u{307}");
+        assert_eq!(&*lower_password(b"A\xff"), "a\u{fffd}".as_bytes());
+    }
+
+    #[test]
+    fn prefixes() {
+        assert_eq!(prefix_chars("añb😀c".as_bytes(), 4).as_str(), "añb😀");
+        assert_eq!(prefix_chars(b"a\xffb", 2).as_str(), "a\u{fffd}");
+        assert_eq!(prefix_chars(b"ab", 10).as_str(), "ab");
     }
 }

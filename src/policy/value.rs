@@ -50,6 +50,16 @@ impl PolicyValue {
         }
     }
 
+    /// True when `$this` compares with integers as a number (every value but a non-numeric
+    /// string): then [`Self::php_greater_than`] and [`Self::php_less_than`] are monotone in
+    /// `$len`, and a range of lengths that agree at both ends agree throughout.
+    pub(crate) fn compares_as_number(&self) -> bool {
+        match self {
+            Self::Str(s) => numeric_string(s).is_some(),
+            _ => true,
+        }
+    }
+
     /// PHP's `$this < $len` for a non-negative integer `$len`.
     pub fn php_less_than(&self, len: i64) -> bool {
         match self {

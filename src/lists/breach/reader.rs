@@ -5,6 +5,7 @@ use std::path::Path;
 
 use memmap2::{Advice, Mmap};
 use xorf::{BinaryFuse16Ref, Filter, FilterRef};
+use zeroize::Zeroizing;
 
 use super::format::{self, CorpusInfo, Layout};
 use super::{filter_key, password_digest, shard_of};
@@ -82,7 +83,9 @@ impl BreachCorpus {
     /// True when the password (its bytes, exactly) is in the corpus, or is a false positive
     /// (rate at most 1/65,536).
     pub fn contains_password(&self, password: &[u8]) -> bool {
-        self.contains_digest(&password_digest(password))
+        // The digest stands for the password (an unsalted hash): wiped after the lookup.
+        let digest = Zeroizing::new(password_digest(password));
+        self.contains_digest(&digest)
     }
 
     /// True when the SHA-1 digest of a password is in the corpus (or a false positive).
