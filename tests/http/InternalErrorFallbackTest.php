@@ -37,12 +37,14 @@ class InternalErrorFallbackTest extends TestCase {
 			] + $more )['validatepassword'] ?? null;
 
 			// Core's answers (the default policy): a common password must change, a good one passes,
-			// one containing the new account's name is refused.
+			// one matching the new account's name must change.
 			$common = $validate( 'password' );
 			$this->assertSame( 'Change', $common['validity'] ?? null, json_encode( $common ) );
 			$this->assertSame( 'passwordincommonlist', $common['validitymessages'][0]['code'] );
 			$this->assertSame( 'Good', $validate( self::CANDIDATE )['validity'] );
-			$this->assertSame( 'Invalid', $validate( 'Newcomer', [ 'user' => 'Newcomer' ] )['validity'] );
+			$named = $validate( 'Newcomer', [ 'user' => 'Newcomer' ] );
+			$this->assertSame( 'Change', $named['validity'] );
+			$this->assertSame( 'password-substring-username-match', $named['validitymessages'][0]['code'] );
 
 			// Login runs each check through the extension's callables (Engine::check).
 			$login = $wiki->client()->clientLogin( self::USER, self::PASSWORD );
