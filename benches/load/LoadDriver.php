@@ -33,7 +33,8 @@ final class LoadDriver {
 	 * Sends every request and returns the results in the order of $requests.
 	 *
 	 * @param string $apiUrl http://127.0.0.1:PORT/api.php
-	 * @param array<int,array{0:string,1:string,2:string}> $requests [ case, endpoint, POST body ]
+	 * @param array<int,array{0:string,1:string,2:string,3:bool}> $requests RequestMix::block()'s:
+	 *   [ case, endpoint, POST body, ... ]
 	 * @param int $concurrency Requests in flight at any time
 	 * @return array{results:array<int,array{status:int,us:int,body:string,error:?string}>,seconds:float}
 	 *   status 0 and error set when the transport failed; us = libcurl's total time in µs;

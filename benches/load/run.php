@@ -107,10 +107,13 @@ function workerCpu( ThrowawayWiki $wiki ): float {
 	return array_sum( array_column( $wiki->fpmWorkers(), 'cpuSeconds' ) );
 }
 
-/** Lines of a wiki log that report a problem (php-fpm warnings, PHP errors, exceptions). */
+/**
+ * Lines of a wiki log that report a problem: php-fpm warnings, PHP errors, exceptions, and
+ * anything the extension logged (a reset that failed or waited out its lock).
+ */
 function problemLines( ThrowawayWiki $wiki ): array {
 	$lines = [];
-	foreach ( [ 'php-error.log', 'exception.log', 'error.log', 'fatal.log', 'dberror.log' ] as $log ) {
+	foreach ( [ 'php-error.log', 'exception.log', 'error.log', 'fatal.log', 'dberror.log', 'nativepasswordpolicy.log' ] as $log ) {
 		foreach ( array_filter( explode( "\n", $wiki->log( $log ) ) ) as $line ) {
 			$lines[] = "$log: $line";
 		}
