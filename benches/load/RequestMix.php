@@ -55,17 +55,28 @@ final class RequestMix {
 	/** @var array<int,array{user:string,password:string}> */
 	private array $passwords;
 
+	/** @var array<string,array{0:int,1:string}> The cases drawn from, with their weights */
+	private array $cases;
+
 	/**
 	 * @param int $seed
 	 * @param int $accounts Accounts with an address to target (LoadStack::accountName( 1..n ))
 	 * @param bool $warmup Target the warm-up accounts instead
+	 * @param string[]|null $only Draw only these cases (their weights relative to each other
+	 *   kept), e.g. to measure one endpoint alone; null: all of CASES
 	 */
 	public function __construct(
 		private readonly int $seed,
 		private readonly int $accounts,
-		private readonly bool $warmup = false
+		private readonly bool $warmup = false,
+		?array $only = null
 	) {
 		$this->passwords = self::loadPasswords();
+		$this->cases = $only === null ? self::CASES : array_intersect_key( self::CASES, array_flip( $only ) );
+		if ( !$this->cases || ( $only !== null && count( $this->cases ) !== count( $only ) ) ) {
+			throw new RuntimeException( 'Unknown cases in ' . implode( ',', $only ?? [] )
+				. ' (known: ' . implode( ',', array_keys( self::CASES ) ) . ')' );
+		}
 	}
 
 	/**
@@ -78,11 +89,11 @@ final class RequestMix {
 	 */
 	public function block( int $index, int $size ): array {
 		mt_srand( $this->seed * 1_000_003 + $index, MT_RAND_MT19937 );
-		$total = array_sum( array_column( self::CASES, 0 ) );
+		$total = array_sum( array_column( $this->cases, 0 ) );
 		$requests = [];
 		for ( $i = 0; $i < $size; $i++ ) {
 			$pick = mt_rand( 1, $total );
-			foreach ( self::CASES as $case => [ $weight, $endpoint ] ) {
+			foreach ( $this->cases as $case => [ $weight, $endpoint ] ) {
 				$pick -= $weight;
 				if ( $pick <= 0 ) {
 					break;

@@ -6,6 +6,7 @@
  *
  *   php benches/load/run.php [--requests N] [--blocks N] [--concurrency N] [--workers N]
  *                            [--accounts N] [--warmup N] [--seed N] [--json FILE] [--keep]
+ *                            [--cases CASE,...]   (a part of the mix only, e.g. one endpoint)
  *   php benches/load/run.php --smoke     1,000 requests a wiki (scripts/test.sh stage load)
  *
  * Defaults: 100,000 requests per wiki (200,000 in all), in 10 blocks per wiki of 10,000 that
@@ -48,7 +49,7 @@ require __DIR__ . '/RequestMix.php';
 require __DIR__ . '/LoadDriver.php';
 
 $repo = dirname( __DIR__, 2 );
-$options = getopt( '', [ 'requests:', 'blocks:', 'concurrency:', 'workers:', 'accounts:', 'warmup:', 'seed:', 'json:', 'keep', 'smoke' ] );
+$options = getopt( '', [ 'requests:', 'blocks:', 'concurrency:', 'workers:', 'accounts:', 'warmup:', 'seed:', 'json:', 'cases:', 'keep', 'smoke' ] );
 $smoke = isset( $options['smoke'] );
 $requestsPerWiki = (int)( $options['requests'] ?? ( $smoke ? 1000 : 100_000 ) );
 $blocks = (int)( $options['blocks'] ?? max( 2, (int)ceil( $requestsPerWiki / 10_000 ) ) );
@@ -59,6 +60,7 @@ $warmup = (int)( $options['warmup'] ?? ( $smoke ? 60 : 400 ) );
 $seed = (int)( $options['seed'] ?? 1 );
 $jsonFile = $options['json'] ?? "$repo/target/load/" . ( $smoke ? 'smoke.json' : 'results.json' );
 $blockSize = (int)ceil( $requestsPerWiki / $blocks );
+$onlyCases = isset( $options['cases'] ) ? explode( ',', $options['cases'] ) : null;
 if ( $requestsPerWiki < 1 || $blocks < 1 || $concurrency < 1 || $workers < 1 || $accounts < 1 ) {
 	fwrite( STDERR, "--requests, --blocks, --concurrency, --workers and --accounts must be positive\n" );
 	exit( 2 );
@@ -172,7 +174,7 @@ try {
 	$acceptedStart = array_map( static fn ( $wiki ) => $wiki->fpmStatus()['accepted conn'], $wikis );
 
 	// The measured blocks.
-	$mix = new RequestMix( $seed, $accounts );
+	$mix = new RequestMix( $seed, $accounts, false, $onlyCases );
 	$latency = [];
 	$errors = [];
 	$errorSamples = [];
@@ -183,6 +185,7 @@ try {
 	$differences = 0;
 	$differenceSamples = [];
 	$mailTargets = [];
+	$rssAfterBlock = [];
 	$clientCpu = rusageSeconds();
 	for ( $block = 0; $block < $blocks; $block++ ) {
 		$size = min( $blockSize, $requestsPerWiki - $block * $blockSize );
@@ -217,10 +220,11 @@ try {
 			$wikis[$label]->waitUntilIdle();
 			$drainSeconds[$label] += microtime( true ) - $drainStart;
 			$workerCpu[$label] += workerCpu( $wikis[$label] ) - $cpuBefore;
+			$rssAfterBlock[$label][] = array_values( workerRss( $wikis[$label] ) );
 			fprintf( STDERR, "load: block %d/%d %-9s %6d requests in %6.1f s (%.1f/s)\n",
 				$block + 1, $blocks, $label, $size, $run['seconds'], $size / $run['seconds'] );
 		}
-		foreach ( $bodies['core'] as $i => $body ) {
+		foreach ( $bodies['core'] ?? [] as $i => $body ) {
 			if ( $body !== $bodies['extension'][$i] ) {
 				$differences++;
 				if ( count( $differenceSamples ) < 10 ) {
@@ -245,7 +249,9 @@ try {
 			'endKiB' => $rssEnd[$label],
 			'sameWorkers' => array_keys( $rssStart[$label] ) === array_keys( $rssEnd[$label] ),
 			'peakKiB' => array_map( static fn ( $worker ) => $worker['hwmKiB'], $wiki->fpmWorkers() ),
-			'requestsServed' => $status['accepted conn'] - $acceptedStart[$label],
+			// Every request php-fpm accepted, the runner's status-page polls included
+			'fpmRequestsAccepted' => $status['accepted conn'] - $acceptedStart[$label],
+			'afterEachBlockKiB' => $rssAfterBlock[$label],
 			'maxListenQueue' => $status['max listen queue'],
 			'slowRequests' => $status['slow requests'],
 		];
@@ -300,7 +306,7 @@ try {
 			'php' => PHP_VERSION,
 			'mediawiki' => trim( (string)shell_exec( "sed -n \"s/.*MW_VERSION', '\\([^']*\\)'.*/\\1/p\" /usr/share/mediawiki/includes/Defines.php" ) ),
 		],
-		'options' => compact( 'requestsPerWiki', 'blocks', 'blockSize', 'concurrency', 'workers', 'accounts', 'warmup', 'seed' ),
+		'options' => compact( 'requestsPerWiki', 'blocks', 'blockSize', 'concurrency', 'workers', 'accounts', 'warmup', 'seed', 'onlyCases' ),
 		'settings' => LoadStack::SETTINGS,
 		'mix' => array_map( static fn ( $case ) => [ 'weight' => $case[0], 'endpoint' => $case[1] ], RequestMix::CASES ),
 		'seconds' => array_map( static fn ( $s ) => round( $s, 2 ), $seconds ),
