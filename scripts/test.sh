@@ -2,8 +2,10 @@
 # Runs every test of NativePasswordPolicy on a Debian 12 machine, installing what is missing:
 #   scripts/test.sh            all stages
 #   scripts/test.sh rust http  only the named stages
-# Stages (all by default): deps rust stubs lint module mediawiki http maintenance install
+# Stages (all by default): deps rust stubs lint module mediawiki http load maintenance install
 # screenshot (installs Chromium and drives the demo wiki in it; see tests/screenshot/run.sh)
+# load is the smoke version of the load run (benches/load/run.php --smoke: 2,000 requests on
+# nginx + php-fpm, core and extension, zero errors); the full run is a benchmark, run by hand.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,7 +13,7 @@ cd "$repo"
 
 stages=("$@")
 if ((${#stages[@]} == 0)); then
-	stages=(deps rust stubs lint module mediawiki http maintenance install screenshot)
+	stages=(deps rust stubs lint module mediawiki http load maintenance install screenshot)
 fi
 
 started=$SECONDS
@@ -60,6 +62,10 @@ for stage in "${stages[@]}"; do
 		step "HTTP tests against throwaway wikis"
 		phpunit -c tests/http/phpunit.xml
 		;;
+	load)
+		step "Load smoke run on nginx + php-fpm, core and extension (benches/load/run.php --smoke)"
+		php benches/load/run.php --smoke
+		;;
 	maintenance)
 		step "Maintenance scripts against throwaway wikis"
 		phpunit -c tests/maintenance/phpunit.xml
@@ -73,7 +79,7 @@ for stage in "${stages[@]}"; do
 		bash tests/screenshot/run.sh
 		;;
 	*)
-		echo "unknown stage: $stage (known: deps rust stubs lint module mediawiki http maintenance install screenshot)" >&2
+		echo "unknown stage: $stage (known: deps rust stubs lint module mediawiki http load maintenance install screenshot)" >&2
 		exit 2
 		;;
 	esac

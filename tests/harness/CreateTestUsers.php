@@ -24,6 +24,13 @@ class CreateTestUsers extends Maintenance {
 	public function execute() {
 		$users = json_decode( stream_get_contents( STDIN ), true, 8, JSON_THROW_ON_ERROR );
 		$services = MediaWikiServices::getInstance();
+		$dbw = $this->getDB( DB_PRIMARY );
+		if ( $dbw->getType() === 'sqlite' ) {
+			// Fixtures of a throwaway wiki: no fsync per write for this process's connection
+			// (a few ms each; thousands of accounts would take minutes). The wiki's own
+			// requests keep SQLite's default.
+			$dbw->query( 'PRAGMA synchronous = OFF', __METHOD__ );
+		}
 		foreach ( $users as $spec ) {
 			$user = $services->getUserFactory()->newFromName( $spec['name'], 'creatable' );
 			if ( !$user ) {

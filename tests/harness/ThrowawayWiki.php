@@ -33,6 +33,7 @@ final class ThrowawayWiki {
 	private const PYTHON = '/usr/bin/python3';
 	private const FPM_BINARY = '/usr/sbin/php-fpm8.2';
 	private const NGINX_BINARY = '/usr/sbin/nginx';
+	private const FPM_STATUS_PATH = '/fpm-status';
 
 	/** @var array<string,mixed> */
 	private array $state;
@@ -263,6 +264,75 @@ final class ThrowawayWiki {
 		return (string)@file_get_contents( $this->dir() . "/logs/$name" );
 	}
 
+	/**
+	 * The php-fpm pool's workers (fpm server only) and their memory, from /proc.
+	 *
+	 * @return array<int,array{rssKiB:int,hwmKiB:int,cpuSeconds:float,modules:string[]}> By PID,
+	 *   ascending: resident set size now (VmRSS) and its peak (VmHWM) in KiB, CPU time used so
+	 *   far (user + system), and which of this project's modules the worker has mapped
+	 */
+	public function fpmWorkers(): array {
+		$master = (int)( $this->state['pids']['fpm'] ?? 0 );
+		if ( $this->server() !== 'fpm' || $master <= 0 ) {
+			throw new RuntimeException( 'fpmWorkers() needs a running wiki served by php-fpm' );
+		}
+		$workers = [];
+		foreach ( glob( '/proc/[0-9]*/stat' ) ?: [] as $statFile ) {
+			$stat = @file_get_contents( $statFile );
+			// The command name (field 2) may hold spaces: the fields after it start at ") ".
+			$fields = $stat === false ? [] : explode( ' ', substr( $stat, strrpos( $stat, ')' ) + 2 ) );
+			if ( (int)( $fields[1] ?? 0 ) !== $master ) {
+				continue;
+			}
+			$pid = (int)$stat;
+			$status = (string)@file_get_contents( "/proc/$pid/status" );
+			preg_match( '/^VmRSS:\s+(\d+) kB/m', $status, $rss );
+			preg_match( '/^VmHWM:\s+(\d+) kB/m', $status, $hwm );
+			$maps = (string)@file_get_contents( "/proc/$pid/maps" );
+			$workers[$pid] = [
+				'rssKiB' => (int)( $rss[1] ?? 0 ),
+				'hwmKiB' => (int)( $hwm[1] ?? 0 ),
+				// utime and stime, fields 14 and 15 of stat, in clock ticks (USER_HZ, 100 on Linux)
+				'cpuSeconds' => ( (int)$fields[11] + (int)$fields[12] ) / 100,
+				'modules' => str_contains( $maps, '/libnative_password_policy.so' ) ? [ 'native_password_policy' ] : [],
+			];
+		}
+		ksort( $workers );
+		return $workers;
+	}
+
+	/**
+	 * php-fpm's status page of the pool (fpm server only), with one entry per worker.
+	 *
+	 * @return array Decoded `?json&full` answer: "active processes", "accepted conn",
+	 *   "processes" (pid, state, requests, last request cpu/memory)...
+	 */
+	public function fpmStatus(): array {
+		$json = @file_get_contents( $this->url() . self::FPM_STATUS_PATH . '?json&full' );
+		$status = is_string( $json ) ? json_decode( $json, true ) : null;
+		if ( !is_array( $status ) ) {
+			throw new RuntimeException( 'No php-fpm status at ' . $this->url() . self::FPM_STATUS_PATH );
+		}
+		return $status;
+	}
+
+	/**
+	 * Waits until no worker of the php-fpm pool is busy but the one answering the status
+	 * request: the post-send work of earlier requests (deferred updates after
+	 * fastcgi_finish_request()) is over.
+	 */
+	public function waitUntilIdle( float $timeoutSeconds = 60.0 ): void {
+		$deadline = microtime( true ) + $timeoutSeconds;
+		do {
+			$status = $this->fpmStatus();
+			if ( $status['active processes'] <= 1 ) {
+				return;
+			}
+			usleep( 20_000 );
+		} while ( microtime( true ) < $deadline );
+		throw new RuntimeException( "php-fpm still has {$status['active processes']} busy workers after {$timeoutSeconds}s" );
+	}
+
 	/** @return string[] */
 	private function phpOptions(): array {
 		$options = [ '-d', 'display_errors=stderr', '-d', 'error_reporting=E_ALL' ];
@@ -364,9 +434,13 @@ final class ThrowawayWiki {
 	 *
 	 * Everything lives in DIR/fpm (configuration, PID files, nginx's temporary files) and
 	 * DIR/logs. Both masters run in the foreground of their own session, so stop() ends them
-	 * and their workers by process group. The module is loaded by the pool configuration
-	 * (`php_admin_value[extension]`), MW_CONFIG_FILE is set through `env[]`. Run as root, the
-	 * pool keeps root (`--allow-to-run-as-root`) so that it can write the wiki's SQLite files.
+	 * and their workers by process group. The module is loaded as an operator loads it: by the
+	 * project's ini file (packaging/native_password_policy.ini) in a private directory that
+	 * PHP_INI_SCAN_DIR adds after Debian's own conf.d (the leading ':' keeps the compiled-in
+	 * directory, so opcache, APCu and the rest load as on a Debian server). MW_CONFIG_FILE is
+	 * set through `env[]`. php-fpm's status page answers on /fpm-status, to 127.0.0.1 only.
+	 * Run as root, the pool keeps root (`--allow-to-run-as-root`) so that it can write the
+	 * wiki's SQLite files.
 	 */
 	private function startFpmStack( int $workers, bool $opcache ): void {
 		foreach ( [ self::FPM_BINARY, self::NGINX_BINARY ] as $binary ) {
@@ -376,7 +450,7 @@ final class ThrowawayWiki {
 		}
 		$dir = $this->dir();
 		$conf = "$dir/fpm";
-		foreach ( [ $conf, "$conf/temp" ] as $sub ) {
+		foreach ( [ $conf, "$conf/temp", "$conf/conf.d" ] as $sub ) {
 			if ( !is_dir( $sub ) && !mkdir( $sub, 0777, true ) ) {
 				throw new RuntimeException( "Cannot create $sub" );
 			}
@@ -407,15 +481,16 @@ final class ThrowawayWiki {
 			"php_admin_value[error_log] = $dir/logs/php-error.log",
 			'php_admin_value[display_errors] = 0',
 			'php_admin_value[error_reporting] = ' . E_ALL,
+			'pm.status_path = ' . self::FPM_STATUS_PATH,
 		];
 		if ( !$opcache ) {
 			// Only switching it off is allowed per pool; Debian's fpm has it on.
 			$pool[] = 'php_admin_value[opcache.enable] = 0';
 		}
-		if ( $this->state['module'] ) {
-			$pool[] = 'php_admin_value[extension] = ' . $this->state['module'];
-		}
 		file_put_contents( "$conf/php-fpm.conf", implode( "\n", $pool ) . "\n" );
+		if ( $this->state['module'] ) {
+			$this->writeModuleIni( "$conf/conf.d" );
+		}
 
 		$temp = "$conf/temp";
 		$nginx = [
@@ -439,6 +514,14 @@ final class ThrowawayWiki {
 			"\t\tlisten 127.0.0.1:{$this->state['port']};",
 			"\t\troot " . self::CORE . ';',
 			"\t\tindex index.php;",
+			"\t\tlocation = " . self::FPM_STATUS_PATH . " {",
+			"\t\t\tallow 127.0.0.1;",
+			"\t\t\tdeny all;",
+			"\t\t\tinclude /etc/nginx/fastcgi_params;",
+			"\t\t\tfastcgi_param SCRIPT_NAME " . self::FPM_STATUS_PATH . ';',
+			"\t\t\tfastcgi_param SCRIPT_FILENAME " . self::FPM_STATUS_PATH . ';',
+			"\t\t\tfastcgi_pass 127.0.0.1:$fpmPort;",
+			"\t\t}",
 			"\t\tlocation ~ \\.php$ {",
 			"\t\t\tinclude /etc/nginx/fastcgi_params;",
 			"\t\t\tfastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;",
@@ -453,7 +536,11 @@ final class ThrowawayWiki {
 		if ( $isRoot ) {
 			$fpmCommand[] = '--allow-to-run-as-root';
 		}
-		$this->state['pids']['fpm'] = self::spawn( $fpmCommand, [ 'PATH' => '/usr/bin:/bin' ], "$dir/logs/php-fpm.log" );
+		$this->state['pids']['fpm'] = self::spawn(
+			$fpmCommand,
+			[ 'PATH' => '/usr/bin:/bin', 'PHP_INI_SCAN_DIR' => ":$conf/conf.d" ],
+			"$dir/logs/php-fpm.log"
+		);
 		self::waitForPort( $fpmPort, "$dir/logs/php-fpm.log" );
 		$this->state['pids']['nginx'] = self::spawn(
 			[ self::NGINX_BINARY, '-p', "$conf/", '-c', "$conf/nginx.conf", '-e', "$dir/logs/nginx-error.log" ],
@@ -461,6 +548,19 @@ final class ThrowawayWiki {
 			"$dir/logs/nginx-error.log"
 		);
 		self::waitForPort( $this->state['port'], "$dir/logs/nginx-error.log" );
+	}
+
+	/**
+	 * The module's ini file as the project ships it (packaging/), its placeholder replaced by
+	 * this wiki's module, as scripts/install.sh writes it.
+	 */
+	private function writeModuleIni( string $scanDir ): void {
+		$template = $this->state['repo'] . '/packaging/native_password_policy.ini';
+		$ini = @file_get_contents( $template );
+		if ( $ini === false || !str_contains( $ini, '@MODULE@' ) ) {
+			throw new RuntimeException( "$template is missing or has no @MODULE@ placeholder" );
+		}
+		file_put_contents( "$scanDir/native_password_policy.ini", str_replace( '@MODULE@', $this->state['module'], $ini ) );
 	}
 
 	private function saveState(): void {
