@@ -21,7 +21,7 @@ packages=(
 
 missing=()
 for package in "${packages[@]}"; do
-	if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+	if [[ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]]; then
 		missing+=("$package")
 	fi
 done

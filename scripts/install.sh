@@ -157,7 +157,11 @@ install_files() {
 	if can_enable; then
 		say "enabling for every PHP SAPI: phpenmod -v $php_version $module_name"
 		phpenmod -v "$php_version" "$module_name"
-		"$php_binary" -m | grep -qx "$module_name" || die "phpenmod ran, but $php_binary does not load $module_name"
+		# The list is read whole first: `php -m | grep -q` under pipefail fails when grep quits
+		# early and php gets SIGPIPE on its next line.
+		local modules
+		modules="$("$php_binary" -m)"
+		grep -qx "$module_name" <<<"$modules" || die "phpenmod ran, but $php_binary does not load $module_name"
 	fi
 	cat <<DONE
 install.sh: done. Next:
