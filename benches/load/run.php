@@ -380,6 +380,9 @@ $out[] = '|---|---|---:|---:|---:|---:|---:|---:|---:|';
 foreach ( $labels as $label ) {
 	foreach ( [ RequestMix::VALIDATE, RequestMix::RESET, 'all' ] as $key ) {
 		$row = $summary[$label][$key];
+		if ( !$row['requests'] ) {
+			continue;
+		}
 		$out[] = sprintf( '| %s | %s | %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f |', $label, $key,
 			number_format( $row['requests'] ), $row['errors'], $row['perSecond'], $row['p50ms'], $row['p90ms'], $row['p99ms'], $row['maxms'] );
 	}
@@ -388,6 +391,9 @@ $out[] = '';
 $out[] = '| case | core p50 ms | core p99 ms | extension p50 ms | extension p99 ms |';
 $out[] = '|---|---:|---:|---:|---:|';
 foreach ( array_keys( RequestMix::CASES ) as $case ) {
+	if ( !$summary['core'][$case]['requests'] ) {
+		continue;
+	}
 	$out[] = sprintf( '| %s (%s) | %.1f | %.1f | %.1f | %.1f |', $case, number_format( $summary['core'][$case]['requests'] ),
 		$summary['core'][$case]['p50ms'], $summary['core'][$case]['p99ms'],
 		$summary['extension'][$case]['p50ms'], $summary['extension'][$case]['p99ms'] );
