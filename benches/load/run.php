@@ -280,14 +280,15 @@ try {
 			$micros = $key === 'all'
 				? array_merge( $latency[$label][RequestMix::VALIDATE] ?? [], $latency[$label][RequestMix::RESET] ?? [] )
 				: $latency[$label][$key] ?? [];
+			// Nothing sent (--cases): no latency rather than NaN, which JSON cannot hold
 			$summary[$label][$key] = [
 				'requests' => count( $micros ),
 				'errors' => $key === 'all' ? array_sum( $errors[$label] ?? [] ) : ( $errors[$label][$key] ?? 0 ),
 				'perSecond' => round( count( $micros ) / $seconds[$label], 1 ),
-				'p50ms' => round( milliseconds( $micros, 0.5 ), 2 ),
-				'p90ms' => round( milliseconds( $micros, 0.9 ), 2 ),
-				'p99ms' => round( milliseconds( $micros, 0.99 ), 2 ),
-				'maxms' => round( ( $micros ? max( $micros ) : NAN ) / 1000, 2 ),
+				'p50ms' => $micros ? round( milliseconds( $micros, 0.5 ), 2 ) : null,
+				'p90ms' => $micros ? round( milliseconds( $micros, 0.9 ), 2 ) : null,
+				'p99ms' => $micros ? round( milliseconds( $micros, 0.99 ), 2 ) : null,
+				'maxms' => $micros ? round( max( $micros ) / 1000, 2 ) : null,
 			];
 		}
 	}
@@ -364,7 +365,8 @@ try {
 if ( !is_dir( dirname( $jsonFile ) ) ) {
 	mkdir( dirname( $jsonFile ), 0777, true );
 }
-file_put_contents( $jsonFile, json_encode( $report, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE ) . "\n" );
+file_put_contents( $jsonFile, json_encode( $report,
+	JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE | JSON_THROW_ON_ERROR ) . "\n" );
 
 // Tables.
 $out = [];
