@@ -280,14 +280,15 @@ try {
 			$micros = $key === 'all'
 				? array_merge( $latency[$label][RequestMix::VALIDATE] ?? [], $latency[$label][RequestMix::RESET] ?? [] )
 				: $latency[$label][$key] ?? [];
+			// Nothing sent (--cases): no latency rather than NaN, which JSON cannot hold
 			$summary[$label][$key] = [
 				'requests' => count( $micros ),
 				'errors' => $key === 'all' ? array_sum( $errors[$label] ?? [] ) : ( $errors[$label][$key] ?? 0 ),
 				'perSecond' => round( count( $micros ) / $seconds[$label], 1 ),
-				'p50ms' => round( milliseconds( $micros, 0.5 ), 2 ),
-				'p90ms' => round( milliseconds( $micros, 0.9 ), 2 ),
-				'p99ms' => round( milliseconds( $micros, 0.99 ), 2 ),
-				'maxms' => round( ( $micros ? max( $micros ) : NAN ) / 1000, 2 ),
+				'p50ms' => $micros ? round( milliseconds( $micros, 0.5 ), 2 ) : null,
+				'p90ms' => $micros ? round( milliseconds( $micros, 0.9 ), 2 ) : null,
+				'p99ms' => $micros ? round( milliseconds( $micros, 0.99 ), 2 ) : null,
+				'maxms' => $micros ? round( max( $micros ) / 1000, 2 ) : null,
 			];
 		}
 	}
@@ -364,7 +365,8 @@ try {
 if ( !is_dir( dirname( $jsonFile ) ) ) {
 	mkdir( dirname( $jsonFile ), 0777, true );
 }
-file_put_contents( $jsonFile, json_encode( $report, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE ) . "\n" );
+file_put_contents( $jsonFile, json_encode( $report,
+	JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE | JSON_THROW_ON_ERROR ) . "\n" );
 
 // Tables.
 $out = [];
@@ -380,6 +382,9 @@ $out[] = '|---|---|---:|---:|---:|---:|---:|---:|---:|';
 foreach ( $labels as $label ) {
 	foreach ( [ RequestMix::VALIDATE, RequestMix::RESET, 'all' ] as $key ) {
 		$row = $summary[$label][$key];
+		if ( !$row['requests'] ) {
+			continue;
+		}
 		$out[] = sprintf( '| %s | %s | %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f |', $label, $key,
 			number_format( $row['requests'] ), $row['errors'], $row['perSecond'], $row['p50ms'], $row['p90ms'], $row['p99ms'], $row['maxms'] );
 	}
@@ -388,6 +393,9 @@ $out[] = '';
 $out[] = '| case | core p50 ms | core p99 ms | extension p50 ms | extension p99 ms |';
 $out[] = '|---|---:|---:|---:|---:|';
 foreach ( array_keys( RequestMix::CASES ) as $case ) {
+	if ( !$summary['core'][$case]['requests'] ) {
+		continue;
+	}
 	$out[] = sprintf( '| %s (%s) | %.1f | %.1f | %.1f | %.1f |', $case, number_format( $summary['core'][$case]['requests'] ),
 		$summary['core'][$case]['p50ms'], $summary['core'][$case]['p99ms'],
 		$summary['extension'][$case]['p50ms'], $summary['extension'][$case]['p99ms'] );

@@ -17,6 +17,7 @@ use Psr\Log\LoggerInterface;
 use StatusValue;
 use Throwable;
 use User;
+use Wikimedia\Rdbms\IDatabase;
 use Wikimedia\Rdbms\ILoadBalancer;
 
 /**
@@ -97,10 +98,9 @@ class DeferredPasswordReset {
 			return StatusValue::newFatal( 'noname' );
 		}
 
-		$target = $byUsername ? "user:$username" : "email:$email";
 		DeferredUpdates::addCallableUpdate(
-			function () use ( $performer, $username, $email, $target ) {
-				$this->run( $performer, $username, $email, $target );
+			function () use ( $performer, $username, $email, $byUsername ) {
+				$this->run( $performer, $username, $email, (bool)$byUsername );
 			},
 			DeferredUpdates::POSTSEND
 		);
@@ -110,23 +110,33 @@ class DeferredPasswordReset {
 	/**
 	 * The reset itself, after the response.
 	 *
-	 * Resets of one target run one after the other: the resend throttle is checked when a
+	 * Resets of one account run one after the other: the resend throttle is checked when a
 	 * reset starts and recorded when its mail goes, so two resets running side by side (two
-	 * requests sent back to back) would both pass it. The lock is taken before the reset reads
-	 * anything, and released once the reset's mail update has committed.
+	 * requests sent back to back) would both pass it. Each account the reset may touch is
+	 * locked, whatever route and spelling the request used (by name and by address are the
+	 * same account), before the reset reads anything, and released once the reset's mail
+	 * update has committed.
 	 *
 	 * @param User $performer
 	 * @param string|null $username
 	 * @param string|null $email
-	 * @param string $target The route and the name or address it uses
+	 * @param bool $byUsername Whether the username route is taken (else the email route)
 	 */
-	private function run( User $performer, ?string $username, ?string $email, string $target ): void {
+	private function run( User $performer, ?string $username, ?string $email, bool $byUsername ): void {
 		$this->equalizer->begin();
 		$dbw = $this->loadBalancer->getConnection( DB_PRIMARY );
-		$lock = 'nativepasswordpolicy-reset:' . sha1( $target );
-		$locked = $dbw->lock( $lock, __METHOD__, self::LOCK_TIMEOUT );
-		if ( !$locked ) {
-			$this->logger->warning( 'Password reset of a target ran while another one was still running' );
+		$lockNames = $this->accountLockNames( $dbw, $byUsername ? $username : null, $byUsername ? null : $email );
+		// Looking the address up opened a read transaction: end it before waiting, so that the
+		// reset reads what the holder of the lock wrote, and (SQLite) holds no database lock
+		// that the holder needs to commit.
+		$dbw->flushSnapshot( __METHOD__, IDatabase::FLUSHING_ALL_PEERS );
+		$locks = [];
+		foreach ( $lockNames as $lock ) {
+			if ( $dbw->lock( $lock, __METHOD__, self::LOCK_TIMEOUT ) ) {
+				$locks[] = $lock;
+			} else {
+				$this->logger->warning( 'Password reset of an account ran while another one was still running' );
+			}
 		}
 		$this->attemptCounter->startReset( $performer );
 		try {
@@ -146,11 +156,35 @@ class DeferredPasswordReset {
 			$this->attemptCounter->endReset();
 		}
 		// Queued behind the updates execute() added (the mail), so it sees the whole reset.
-		DeferredUpdates::addCallableUpdate( function () use ( $dbw, $lock, $locked ) {
-			if ( $locked ) {
+		DeferredUpdates::addCallableUpdate( function () use ( $dbw, $locks ) {
+			foreach ( $locks as $lock ) {
 				$dbw->unlock( $lock, __METHOD__ );
 			}
 			$this->equalizer->finish();
 		}, DeferredUpdates::POSTSEND );
+	}
+
+	/**
+	 * Lock names of the accounts a reset may touch, in one order for every reset (no
+	 * deadlock): the canonical name, or the accounts that have the address (none for an
+	 * unknown one: there is nothing to protect).
+	 *
+	 * @param IDatabase $dbw
+	 * @param string|null $username
+	 * @param string|null $email
+	 * @return string[]
+	 */
+	private function accountLockNames( IDatabase $dbw, ?string $username, ?string $email ): array {
+		$names = $username !== null
+			? [ (string)$this->userNameUtils->getCanonical( $username ) ]
+			: $dbw->newSelectQueryBuilder()
+				->select( 'user_name' )
+				->from( 'user' )
+				->where( [ 'user_email' => (string)$email ] )
+				->caller( __METHOD__ )
+				->fetchFieldValues();
+		$locks = array_map( static fn ( $name ) => 'nativepasswordpolicy-reset:' . sha1( (string)$name ), $names );
+		sort( $locks );
+		return array_values( array_unique( $locks ) );
 	}
 }

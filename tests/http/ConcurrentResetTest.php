@@ -75,15 +75,19 @@ class ConcurrentResetTest extends TestCase {
 	 * Sends REQUESTS resets of $user at once, each from its own anonymous client, and returns
 	 * the mails sent once every worker is done with its post-send work.
 	 *
+	 * @param ThrowawayWiki $wiki
+	 * @param string $user
+	 * @param array[] $targets Targets the requests take in turn (default: user=$user)
 	 * @return CaughtMail[]
 	 */
-	private function resetAtOnce( ThrowawayWiki $wiki, string $user ): array {
+	private function resetAtOnce( ThrowawayWiki $wiki, string $user, array $targets = [] ): array {
+		$targets = $targets ?: [ [ 'user' => $user ] ];
 		$wiki->waitUntilIdle();
 		$wiki->clearMails();
 		$requests = [];
 		for ( $i = 0; $i < self::REQUESTS; $i++ ) {
-			$requests[] = [ $wiki->client(), 'POST', [
-				'action' => 'resetpassword', 'user' => $user, 'token' => '+\\', 'format' => 'json',
+			$requests[] = [ $wiki->client(), 'POST', $targets[$i % count( $targets )] + [
+				'action' => 'resetpassword', 'token' => '+\\', 'format' => 'json',
 			], [] ];
 		}
 		$answers = ApiClient::requestMany( $requests, self::REQUESTS );
@@ -155,6 +159,27 @@ class ConcurrentResetTest extends TestCase {
 		// Later resets are throttled: still one mail, still the same temporary password.
 		$this->assertCount( 0, $this->resetAtOnce( $wiki, $user ) );
 		$this->assertSame( $hash, $this->temporaryPasswordHash( $wiki, $user ) );
+	}
+
+	/**
+	 * The same account asked for by name, by a non-canonical spelling of the name and by
+	 * address, all at once: still one reset (the load run found two mails here once).
+	 */
+	public function testExtensionSendsOneMailWhateverRouteTheRequestsTake(): void {
+		$wiki = self::wiki( 'extension' );
+		$user = 'Racer 2';
+		$mails = $this->resetAtOnce( $wiki, $user, [
+			[ 'user' => 'Racer 2' ],
+			[ 'email' => 'racer2@example.org' ],
+			[ 'user' => 'racer_2' ],
+		] );
+
+		$this->assertCount( 1, $mails, 'one mail for ' . self::REQUESTS . ' resets by name and by address at once' );
+		$mailed = (string)$mails[0]->temporaryPassword();
+		$hash = $this->temporaryPasswordHash( $wiki, $user );
+		$this->assertNotNull( $hash );
+		$this->assertTrue( $this->verifies( $hash, $mailed ), 'the stored temporary password is the mailed one' );
+		$this->assertLogsInAndMustChange( $wiki, $user, $mailed );
 	}
 
 	/**
