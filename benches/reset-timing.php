@@ -20,10 +20,14 @@
  * the server to finish its post-send work. "single" is the first request of each burst (what a
  * request alone takes), "back-to-back" the others (they may wait behind the work of the ones
  * before). For each wiki, case and phase the report gives the median, the difference of
- * medians to unknown-user with a 95% bootstrap interval, and the same for the means (under
- * back-to-back requests the times are bimodal, a request finds a free worker or waits, which
- * makes medians jumpy). It also checks that every answer was success and that exactly the
- * expected mails arrived.
+ * medians to unknown-user with a 95% bootstrap interval, and the same for the means.
+ *
+ * Back-to-back times mix unlike requests: the 2nd of a burst finds the other worker free, the
+ * 3rd waits behind the 1st's post-send work, and so on, so their pooled median falls between
+ * modes and jumps with their proportions. The report therefore also compares requests at the
+ * same position in their bursts (what an attacker timing a follow-up request would compare):
+ * the difference of medians per position, and averaged over the positions ("same position").
+ * It also checks that every answer was success and that exactly the expected mails arrived.
  *
  *   php benches/reset-timing.php [--bursts N] [--burst-size N] [--workers N]
  *                                [--pause-ms N] [--json FILE] [--quick] [--without-equalizer]
@@ -144,6 +148,7 @@ try {
 	}
 
 	$times = [];
+	$positions = [];
 	fprintf( STDERR, "burst: %d bursts of %d x %d cases x %d wikis\n", $bursts, $burstSize, count( CASES ), count( $wikis ) );
 	for ( $burst = 0; $burst < $bursts; $burst++ ) {
 		$plan = [];
@@ -158,6 +163,9 @@ try {
 				$ms = $send( $label, $case );
 				// The first request of a burst follows a pause: only the others may wait behind post-send work.
 				$times[$label][$i === 0 ? 'single' : 'back-to-back'][$case][] = $ms;
+				if ( $i > 0 ) {
+					$positions[$label][$case][] = $i + 1;
+				}
 			}
 			usleep( $pause );
 		}
@@ -194,6 +202,7 @@ $run = [
 		PHP_VERSION, $workers, (int)shell_exec( 'nproc' ), sys_getloadavg()[0], $bursts, $burstSize, $pause / 1000
 	),
 	'times' => $times,
+	'positions' => $positions,
 	'mail' => $mailChecks,
 	'seconds' => microtime( true ) - $started,
 ];
@@ -208,17 +217,63 @@ if ( $failures ) {
 }
 
 /**
+ * The back-to-back times of some cases of one wiki, by position in the burst.
+ *
+ * @param array $run
+ * @param string $label
+ * @param string[] $cases
+ * @return array<int,float[]> position => times
+ */
+function byPosition( array $run, string $label, array $cases ): array {
+	$grouped = [];
+	foreach ( $cases as $case ) {
+		foreach ( $run['times'][$label]['back-to-back'][$case] as $k => $ms ) {
+			$grouped[$run['positions'][$label][$case][$k]][] = $ms;
+		}
+	}
+	ksort( $grouped );
+	return $grouped;
+}
+
+/**
+ * Difference of medians of two groups of cases at the same positions, averaged over the
+ * positions, with its 95% interval.
+ *
+ * @param array $run
+ * @param string $label
+ * @param string[] $a
+ * @param string[] $b
+ * @return array{0:float,1:float,2:float}
+ */
+function samePositionDifference( array $run, string $label, array $a, array $b ): array {
+	$groupA = byPosition( $run, $label, $a );
+	$groupB = byPosition( $run, $label, $b );
+	$strata = [];
+	foreach ( $groupA as $position => $times ) {
+		$strata[] = [ $times, $groupB[$position] ?? [] ];
+	}
+	return Stats::stratifiedMedianDifference( $strata );
+}
+
+function interval( array $estimate ): string {
+	return sprintf( '%+.2f [%+.2f, %+.2f]', ...$estimate );
+}
+
+/**
  * The Markdown report of a run: per wiki, each case's median and mean and their differences to
- * unknown-user, for single and back-to-back requests.
+ * unknown-user, for single and back-to-back requests, and back-to-back requests compared at
+ * the same position in their bursts (runs saved before positions were recorded lack those).
  */
 function report( array $run ): string {
 	$lines = [ $run['setup'], '' ];
 	$largest = [];
+	$hasPositions = isset( $run['positions'] );
 	foreach ( $run['times'] as $label => $phases ) {
 		$lines[] = "**$label**";
 		$lines[] = '';
-		$lines[] = '| case | single median | Δ median [95% CI] | back-to-back median | Δ median [95% CI] | back-to-back mean | Δ mean [95% CI] |';
-		$lines[] = '|---|---:|---:|---:|---:|---:|---:|';
+		$lines[] = '| case | single median | Δ median [95% CI] | back-to-back median | Δ median [95% CI] | back-to-back mean | Δ mean [95% CI] |'
+			. ( $hasPositions ? ' back-to-back Δ median, same position [95% CI] |' : '' );
+		$lines[] = '|---|---:|---:|---:|---:|---:|---:|' . ( $hasPositions ? '---:|' : '' );
 		foreach ( CASES as $case ) {
 			$cells = [ $case ];
 			foreach ( [ 'single' => [ 'median' ], 'back-to-back' => [ 'median', 'mean' ] ] as $phase => $statistics ) {
@@ -235,20 +290,28 @@ function report( array $run ): string {
 					$largest[$label][$key] = max( $largest[$label][$key] ?? 0.0, abs( $delta ) );
 				}
 			}
+			if ( $hasPositions ) {
+				$same = samePositionDifference( $run, $label, [ $case ], [ BASELINE ] );
+				$cells[] = $case === BASELINE ? '—' : interval( $same );
+				if ( $case !== BASELINE ) {
+					$key = 'back-to-back median, same position';
+					$largest[$label][$key] = max( $largest[$label][$key] ?? 0.0, abs( $same[0] ) );
+				}
+			}
 			$lines[] = '| ' . implode( ' | ', $cells ) . ' |';
 		}
 		$lines[] = '';
 	}
 	// Pooled: the cases that send a mail against those that do not (the question an attacker asks).
-	$lines[] = '| wiki | single: Δ median, mail sent vs not [95% CI] | back-to-back: Δ median [95% CI] | back-to-back: Δ mean [95% CI] |';
-	$lines[] = '|---|---:|---:|---:|';
+	$silent = array_values( array_diff( CASES, MAILING_CASES ) );
+	$lines[] = '| wiki | single: Δ median, mail sent vs not [95% CI] | back-to-back: Δ median [95% CI] | back-to-back: Δ mean [95% CI] |'
+		. ( $hasPositions ? ' back-to-back: Δ median, same position [95% CI] |' : '' );
+	$lines[] = '|---|---:|---:|---:|' . ( $hasPositions ? '---:|' : '' );
 	foreach ( $run['times'] as $label => $phases ) {
 		$cells = [ $label ];
 		foreach ( [ 'single' => [ 'median' ], 'back-to-back' => [ 'median', 'mean' ] ] as $phase => $statistics ) {
 			$mail = array_merge( ...array_map( static fn ( $case ) => $phases[$phase][$case], MAILING_CASES ) );
-			$none = array_merge( ...array_map(
-				static fn ( $case ) => $phases[$phase][$case], array_diff( CASES, MAILING_CASES )
-			) );
+			$none = array_merge( ...array_map( static fn ( $case ) => $phases[$phase][$case], $silent ) );
 			foreach ( $statistics as $statistic ) {
 				[ $low, $high ] = $statistic === 'median'
 					? Stats::medianDifferenceInterval( $mail, $none )
@@ -256,15 +319,41 @@ function report( array $run ): string {
 				$cells[] = sprintf( '%+.2f [%+.2f, %+.2f]', Stats::$statistic( $mail ) - Stats::$statistic( $none ), $low, $high );
 			}
 		}
+		if ( $hasPositions ) {
+			$cells[] = interval( samePositionDifference( $run, $label, MAILING_CASES, $silent ) );
+		}
 		$lines[] = '| ' . implode( ' | ', $cells ) . ' |';
 	}
 	$lines[] = '';
+	if ( $hasPositions ) {
+		// Each position on its own: mail sent vs not.
+		$positionList = array_keys( byPosition( $run, array_key_first( $run['times'] ), CASES ) );
+		$lines[] = '| wiki | ' . implode( ' | ', array_map(
+			static fn ( $p ) => "request $p: median mail / not, Δ [95% CI]", $positionList
+		) ) . ' |';
+		$lines[] = '|---|' . str_repeat( '---:|', count( $positionList ) );
+		foreach ( array_keys( $run['times'] ) as $label ) {
+			$mail = byPosition( $run, $label, MAILING_CASES );
+			$none = byPosition( $run, $label, $silent );
+			$cells = [ $label ];
+			foreach ( $positionList as $position ) {
+				[ $low, $high ] = Stats::medianDifferenceInterval( $mail[$position], $none[$position] );
+				$cells[] = sprintf(
+					'%.1f / %.1f, %+.2f [%+.2f, %+.2f]',
+					Stats::median( $mail[$position] ), Stats::median( $none[$position] ),
+					Stats::median( $mail[$position] ) - Stats::median( $none[$position] ), $low, $high
+				);
+			}
+			$lines[] = '| ' . implode( ' | ', $cells ) . ' |';
+		}
+		$lines[] = '';
+	}
 	foreach ( $largest as $label => $values ) {
 		$parts = [];
 		foreach ( $values as $key => $value ) {
 			$parts[] = sprintf( '%s %.2f ms', $key, $value );
 		}
-		$lines[] = "- $label: largest |Δ| " . implode( ', ', $parts );
+		$lines[] = "- $label: largest |Δ| to unknown-user: " . implode( ', ', $parts );
 	}
 	foreach ( $run['mail'] as $label => $check ) {
 		$lines[] = sprintf( '- %s: %d mails expected, %d received', $label, $check['expected'], $check['received'] );

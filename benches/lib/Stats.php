@@ -1,7 +1,7 @@
 <?php
 /**
- * Small statistics for the HTTP benchmarks: order statistics and a bootstrap confidence
- * interval of a difference of medians.
+ * Small statistics for the HTTP benchmarks: order statistics and bootstrap confidence
+ * intervals of differences of medians and means, pooled or within strata.
  *
  * @license GPL-2.0-or-later
  * @file
@@ -63,6 +63,50 @@ final class Stats {
 	}
 
 	/**
+	 * The difference of medians within strata, averaged over the strata, with its 95% bootstrap
+	 * interval (each stratum's two samples resampled on their own). For samples that mix
+	 * unlike groups, such as requests at different positions in a burst, where a pooled
+	 * median falls between modes and jumps with their proportions.
+	 *
+	 * @param array<array{0:float[],1:float[]}> $strata [ a, b ] samples of each stratum
+	 * @param int $rounds
+	 * @return array{0:float,1:float,2:float} estimate, lower and upper bound
+	 */
+	public static function stratifiedMedianDifference( array $strata, int $rounds = 2000 ): array {
+		$strata = array_values( array_filter( $strata, static fn ( $s ) => $s[0] && $s[1] ) );
+		if ( !$strata ) {
+			return [ NAN, NAN, NAN ];
+		}
+		$estimate = self::mean( array_map(
+			static fn ( $s ) => self::median( $s[0] ) - self::median( $s[1] ), $strata
+		) );
+		$averages = [];
+		for ( $i = 0; $i < $rounds; $i++ ) {
+			$sum = 0.0;
+			foreach ( $strata as [ $a, $b ] ) {
+				$sum += self::median( self::resample( $a ) ) - self::median( self::resample( $b ) );
+			}
+			$averages[] = $sum / count( $strata );
+		}
+		return [ $estimate, self::quantile( $averages, 0.025 ), self::quantile( $averages, 0.975 ) ];
+	}
+
+	/**
+	 * A sample of the same size drawn with replacement.
+	 *
+	 * @param float[] $values
+	 * @return float[]
+	 */
+	private static function resample( array $values ): array {
+		$n = count( $values );
+		$drawn = [];
+		for ( $j = 0; $j < $n; $j++ ) {
+			$drawn[] = $values[mt_rand( 0, $n - 1 )];
+		}
+		return $drawn;
+	}
+
+	/**
 	 * @param callable $statistic
 	 * @param float[] $a
 	 * @param float[] $b
@@ -71,18 +115,8 @@ final class Stats {
 	 */
 	private static function differenceInterval( callable $statistic, array $a, array $b, int $rounds ): array {
 		$differences = [];
-		$na = count( $a );
-		$nb = count( $b );
 		for ( $i = 0; $i < $rounds; $i++ ) {
-			$sa = [];
-			$sb = [];
-			for ( $j = 0; $j < $na; $j++ ) {
-				$sa[] = $a[mt_rand( 0, $na - 1 )];
-			}
-			for ( $j = 0; $j < $nb; $j++ ) {
-				$sb[] = $b[mt_rand( 0, $nb - 1 )];
-			}
-			$differences[] = $statistic( $sa ) - $statistic( $sb );
+			$differences[] = $statistic( self::resample( $a ) ) - $statistic( self::resample( $b ) );
 		}
 		return [ self::quantile( $differences, 0.025 ), self::quantile( $differences, 0.975 ) ];
 	}

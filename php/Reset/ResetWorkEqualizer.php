@@ -12,15 +12,24 @@ use BagOStuff;
 use PasswordFactory;
 
 /**
- * Makes the post-send work of every password reset cost what a real one costs.
+ * Makes the post-send work of every password reset hold the worker as a real one does.
  *
  * Answering before the lookup hides the case from the response itself, but not from the next
  * requests: a real reset then hashes a temporary password (tens of ms of CPU with core's
  * PBKDF2), writes it and talks to the mail server, and meanwhile the PHP worker is busy and a
- * core is taken. Requests sent back to back would see it. So every reset that sent no mail
- * burns the CPU time and holds the worker for the wall time a real reset took: one of the last
- * real resets of this server, drawn at random, so that the durations follow the same
- * distribution, not only the same median (kept in the local-server cache, APCu under php-fpm).
+ * core is taken. Requests sent back to back would see it. So:
+ *
+ * - a reset that sent no mail burns the CPU time of one of the last real resets of this
+ *   server, drawn at random (kept in the local-server cache, APCu under php-fpm);
+ * - every reset, real or not, then holds the worker until a floor has passed since it began:
+ *   the 90th percentile of the recent real resets' wall times, or longer when this reset (or
+ *   the real one drawn) took longer.
+ *
+ * Every reset thus holds its worker for max( floor, X ), X the wall time of a real reset, so
+ * the hold times of all cases follow one distribution; and nine times in ten that is the
+ * floor itself, so a request that waits behind a reset waits the same few milliseconds
+ * whatever the reset was, instead of a spread of tens of them (a spread that follows the same
+ * distribution for every case leaks nothing, but it hides a small leak from any measurement).
  * Until a real reset has been measured, a reset that sent no mail hashes one password with
  * the configured hasher, the dominant cost of a real one.
  *
@@ -34,10 +43,15 @@ use PasswordFactory;
 class ResetWorkEqualizer {
 
 	private const PROFILE_KEY = 'reset-work-profile';
-	/** Real resets remembered as models */
-	private const SAMPLES = 32;
+	/**
+	 * Real resets remembered as models: enough that the floor, a quantile of them, barely
+	 * moves from one reset to the next (with 32 it moved by tens of ms)
+	 */
+	private const SAMPLES = 256;
 	/** A real reset slower than this (s of wall time) is an outlier and not a model */
 	private const MAX_MODEL_WALL = 5.0;
+	/** Every reset holds its worker at least this quantile of the real resets' wall times */
+	private const FLOOR_QUANTILE = 0.9;
 
 	/** @var array{wall:float,cpu:float,mails:int}|null The reset running in this request */
 	private ?array $run = null;
@@ -72,7 +86,7 @@ class ResetWorkEqualizer {
 
 	/**
 	 * The reset's work is over (its own deferred updates included): learn from a real reset,
-	 * or spend what a real reset would have spent.
+	 * spend what a real reset would have spent, and hold the worker until the floor.
 	 */
 	public function finish(): void {
 		if ( $this->run === null ) {
@@ -87,31 +101,46 @@ class ResetWorkEqualizer {
 		$cpu = self::cpuSeconds() - $run['cpu'];
 		$key = $this->localServerCache->makeKey( 'nativepasswordpolicy', self::PROFILE_KEY );
 		$samples = $this->localServerCache->get( $key ) ?: [];
+		// From the real resets seen before this one, so that every case computes it alike.
+		$floor = self::floorOf( $samples );
 
-		if ( $run['mails'] === 1 ) {
-			if ( $wall <= self::MAX_MODEL_WALL ) {
-				$samples[] = [ $wall, $cpu ];
-				$this->localServerCache->set(
-					$key, array_slice( $samples, -self::SAMPLES ), BagOStuff::TTL_DAY
-				);
+		if ( $run['mails'] === 1 && $wall <= self::MAX_MODEL_WALL ) {
+			$samples[] = [ $wall, $cpu ];
+			$this->localServerCache->set(
+				$key, array_slice( $samples, -self::SAMPLES ), BagOStuff::TTL_DAY
+			);
+		}
+		if ( $run['mails'] === 0 ) {
+			if ( !$samples ) {
+				$this->passwordFactory->newFromPlaintext( PasswordFactory::generateRandomPasswordString( 10 ) );
+				return;
 			}
-			return;
+			[ $modelWall, $modelCpu ] = $samples[random_int( 0, count( $samples ) - 1 )];
+			$this->burnCpuUntil( $run['cpu'] + $modelCpu );
+			$floor = max( $floor, $modelWall );
 		}
-		if ( $run['mails'] > 1 ) {
-			// Several accounts share the address: already more than one reset's work.
-			return;
-		}
-
-		if ( !$samples ) {
-			$this->passwordFactory->newFromPlaintext( PasswordFactory::generateRandomPasswordString( 10 ) );
-			return;
-		}
-		[ $modelWall, $modelCpu ] = $samples[random_int( 0, count( $samples ) - 1 )];
-		$this->burnCpuUntil( $run['cpu'] + $modelCpu );
-		$remaining = $run['wall'] + $modelWall - hrtime( true ) / 1e9;
+		// Several mails (accounts sharing the address) are held to the floor too: already
+		// more than one reset's work, but never less than any reset's.
+		$remaining = $run['wall'] + $floor - hrtime( true ) / 1e9;
 		if ( $remaining > 0 ) {
 			usleep( (int)( $remaining * 1e6 ) );
 		}
+	}
+
+	/**
+	 * The wall time every reset holds its worker at least: a high quantile (nearest rank) of
+	 * the remembered real resets, 0 while there are none.
+	 *
+	 * @param array<array{0:float,1:float}> $samples [ wall, cpu ] of real resets
+	 * @return float Seconds
+	 */
+	private static function floorOf( array $samples ): float {
+		if ( !$samples ) {
+			return 0.0;
+		}
+		$walls = array_column( $samples, 0 );
+		sort( $walls );
+		return $walls[(int)ceil( self::FLOOR_QUANTILE * count( $walls ) ) - 1];
 	}
 
 	/**
