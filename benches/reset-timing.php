@@ -255,6 +255,11 @@ function samePositionDifference( array $run, string $label, array $a, array $b )
 	return Stats::stratifiedMedianDifference( $strata );
 }
 
+/**
+ * An estimate and its interval, as the tables print them.
+ *
+ * @param array{0:float,1:float,2:float} $estimate estimate, lower and upper bound
+ */
 function interval( array $estimate ): string {
 	return sprintf( '%+.2f [%+.2f, %+.2f]', ...$estimate );
 }
@@ -285,7 +290,7 @@ function report( array $run ): string {
 						? Stats::medianDifferenceInterval( $sample, $base )
 						: Stats::meanDifferenceInterval( $sample, $base );
 					$cells[] = sprintf( '%.2f', Stats::$statistic( $sample ) );
-					$cells[] = $case === BASELINE ? '—' : sprintf( '%+.2f [%+.2f, %+.2f]', $delta, $low, $high );
+					$cells[] = $case === BASELINE ? '—' : interval( [ $delta, $low, $high ] );
 					$key = "$phase $statistic";
 					$largest[$label][$key] = max( $largest[$label][$key] ?? 0.0, abs( $delta ) );
 				}
@@ -316,7 +321,7 @@ function report( array $run ): string {
 				[ $low, $high ] = $statistic === 'median'
 					? Stats::medianDifferenceInterval( $mail, $none )
 					: Stats::meanDifferenceInterval( $mail, $none );
-				$cells[] = sprintf( '%+.2f [%+.2f, %+.2f]', Stats::$statistic( $mail ) - Stats::$statistic( $none ), $low, $high );
+				$cells[] = interval( [ Stats::$statistic( $mail ) - Stats::$statistic( $none ), $low, $high ] );
 			}
 		}
 		if ( $hasPositions ) {
