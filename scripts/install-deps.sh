@@ -9,6 +9,8 @@ packages=(
 	php8.2-cli php8.2-dev libclang-dev clang
 	# MediaWiki 1.39 and what a SQLite wiki and its tests need.
 	mediawiki php8.2-sqlite3 php8.2-mbstring php8.2-xml php8.2-intl php8.2-curl sqlite3
+	# MediaWiki 1.43 (Debian 13's packages, unpacked by tests/mediawiki/setup.sh) needs gmp as well.
+	php8.2-gmp
 	# Tests: PHPUnit 9.6, the SMTP sink of the harness.
 	phpunit python3-aiosmtpd
 	# The Debian package (strip, objdump) and the install test (unshare, overlays).

@@ -11,9 +11,10 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Harness;
 use RuntimeException;
 
 /**
- * A throwaway MediaWiki 1.39 on SQLite, served over HTTP on 127.0.0.1, with an SMTP sink
- * that keeps its mail. Installed from Debian's `mediawiki` package in about a second,
- * with or without the extension, and torn down by PID.
+ * A throwaway MediaWiki on SQLite, served over HTTP on 127.0.0.1, with an SMTP sink that keeps
+ * its mail. Installed in about a second, with or without the extension, and torn down by PID.
+ * The core is MediaWiki 1.43 (Debian 13's packages, unpacked by tests/mediawiki/setup.sh) or 1.39
+ * (Debian 12's package): see core().
  *
  * Two servers: PHP's built-in server (`php -S`, the default: no setup, enough for
  * functional tests) or nginx + php-fpm from Debian's packages (`'server' => 'fpm'`: the
@@ -27,7 +28,6 @@ use RuntimeException;
  */
 final class ThrowawayWiki {
 
-	public const CORE = '/usr/share/mediawiki';
 	public const ADMIN_USER = 'Admin';
 	public const ADMIN_PASSWORD = 'Throwaway-Admin-Pass-2026';
 	private const PYTHON = '/usr/bin/python3';
@@ -37,6 +37,9 @@ final class ThrowawayWiki {
 
 	/** @var array<string,mixed> */
 	private array $state;
+
+	/** @var string|null The default core directory, once found */
+	private static ?string $defaultCore = null;
 
 	private function __construct( array $state ) {
 		$this->state = $state;
@@ -64,6 +67,7 @@ final class ThrowawayWiki {
 	 *     configuration, opcache off)
 	 *   - echoMail (bool): the SMTP sink prints each mail to its log (default false)
 	 *   - sitename (string): default "TestWiki"
+	 *   - core (string): MediaWiki core directory (default: core())
 	 * @return self
 	 */
 	public static function start( array $options = [] ): self {
@@ -94,6 +98,7 @@ final class ThrowawayWiki {
 			'env' => $options['env'] ?? [],
 			'server' => $options['server'] ?? 'builtin',
 			'repo' => $repo,
+			'core' => $options['core'] ?? self::core(),
 			'pids' => [],
 		];
 		$wiki = new self( $state );
@@ -130,6 +135,64 @@ final class ThrowawayWiki {
 		return new self( json_decode( $json, true, 16, JSON_THROW_ON_ERROR ) );
 	}
 
+	/**
+	 * The MediaWiki core wikis run on by default: `$NPP_MW_CORE` when set, else the tree of
+	 * release `$NPP_MEDIAWIKI` (1.43 by default, or 1.39) that tests/mediawiki/setup.sh prepares
+	 * (cached: a second call costs a stamp comparison).
+	 */
+	public static function core(): string {
+		if ( self::$defaultCore === null ) {
+			$core = (string)getenv( 'NPP_MW_CORE' );
+			if ( $core === '' ) {
+				$release = (string)( getenv( 'NPP_MEDIAWIKI' ) ?: '1.43' );
+				[ $code, $out, $err ] = self::run(
+					[ 'bash', dirname( __DIR__ ) . '/mediawiki/setup.sh', $release ],
+					array_filter( [
+						'PATH' => getenv( 'PATH' ) ?: '/usr/bin:/bin',
+						'HOME' => getenv( 'HOME' ),
+						'NPP_CACHE_DIR' => getenv( 'NPP_CACHE_DIR' ),
+					], 'is_string' )
+				);
+				$lines = explode( "\n", trim( $out ) );
+				$core = (string)end( $lines );
+				if ( $code !== 0 || !is_file( "$core/includes/Defines.php" ) ) {
+					throw new RuntimeException( "tests/mediawiki/setup.sh $release failed ($code): $err" );
+				}
+			}
+			if ( !is_file( "$core/includes/Defines.php" ) ) {
+				throw new RuntimeException( "NPP_MW_CORE=$core is not a MediaWiki core directory" );
+			}
+			self::$defaultCore = $core;
+		}
+		return self::$defaultCore;
+	}
+
+	/**
+	 * MW_VERSION of a core directory, e.g. "1.43.9".
+	 */
+	public static function versionOf( string $core ): string {
+		$defines = (string)@file_get_contents( "$core/includes/Defines.php" );
+		if ( !preg_match( "/define\\(\\s*'MW_VERSION',\\s*'([^']+)'/", $defines, $m ) ) {
+			throw new RuntimeException( "No MW_VERSION in $core/includes/Defines.php" );
+		}
+		return $m[1];
+	}
+
+	/** The MediaWiki core directory this wiki runs on. */
+	public function coreDir(): string {
+		return $this->state['core'];
+	}
+
+	/** MW_VERSION of this wiki's core, e.g. "1.43.9". */
+	public function mediaWikiVersion(): string {
+		return self::versionOf( $this->coreDir() );
+	}
+
+	/** Whether this wiki's MediaWiki is at least $version (e.g. "1.43"). */
+	public function mediaWikiAtLeast( string $version ): bool {
+		return version_compare( $this->mediaWikiVersion(), $version, '>=' );
+	}
+
 	public function dir(): string {
 		return $this->state['dir'];
 	}
@@ -159,6 +222,7 @@ final class ThrowawayWiki {
 	public function describe(): array {
 		return $this->state + [
 			'api' => $this->apiUrl(),
+			'mediawiki' => $this->mediaWikiVersion(),
 			'admin' => [ 'user' => self::ADMIN_USER, 'password' => self::ADMIN_PASSWORD ],
 			'mailDir' => $this->dir() . '/mail',
 		];
@@ -208,8 +272,8 @@ final class ThrowawayWiki {
 	 */
 	public function maintenance( string $script, array $args = [], ?string $stdin = null ): string {
 		$path = str_starts_with( $script, '/' )
-			? [ self::CORE . '/maintenance/runScript.php', $script ]
-			: [ self::CORE . "/maintenance/$script" ];
+			? [ $this->coreDir() . '/maintenance/runScript.php', $script ]
+			: [ $this->coreDir() . "/maintenance/$script" ];
 		[ $code, $out, $err ] = $this->php( array_merge( $path, $args ), $stdin );
 		if ( $code !== 0 ) {
 			throw new RuntimeException( "$script failed ($code): $out $err" );
@@ -353,7 +417,7 @@ final class ThrowawayWiki {
 		return $environment + ( $this->state['env'] ?? [] ) + [
 			'MW_CONFIG_FILE' => $this->dir() . '/LocalSettings.php',
 			// Extension maintenance scripts find core through it when not under extensions/.
-			'MW_INSTALL_PATH' => self::CORE,
+			'MW_INSTALL_PATH' => $this->coreDir(),
 			'PATH' => getenv( 'PATH' ) ?: '/usr/bin:/bin',
 			'HOME' => $this->dir(),
 		];
@@ -363,7 +427,7 @@ final class ThrowawayWiki {
 		$dir = $this->dir();
 		// MW_CONFIG_FILE must not be set for the installer, or it looks for an existing wiki.
 		[ $code, $out, $err ] = self::run( [
-			PHP_BINARY, self::CORE . '/maintenance/install.php',
+			PHP_BINARY, $this->coreDir() . '/maintenance/install.php',
 			'--dbtype', 'sqlite', '--dbpath', "$dir/db", '--dbname', 'wiki',
 			'--server', $this->url(), '--scriptpath', '',
 			'--pass', self::ADMIN_PASSWORD, '--confpath', $dir,
@@ -419,7 +483,7 @@ final class ThrowawayWiki {
 			// The built-in server runs opcache (it is not the "cli" SAPI): make it look at
 			// LocalSettings.php on every request, since tests edit it while the wiki runs.
 			[ '-d', 'opcache.revalidate_freq=0' ],
-			[ '-S', '127.0.0.1:' . $this->state['port'], '-t', self::CORE ]
+			[ '-S', '127.0.0.1:' . $this->state['port'], '-t', $this->coreDir() ]
 		);
 		$environment = $this->phpEnvironment();
 		if ( $workers > 1 ) {
@@ -512,7 +576,7 @@ final class ThrowawayWiki {
 			"\tkeepalive_timeout 65;",
 			"\tserver {",
 			"\t\tlisten 127.0.0.1:{$this->state['port']};",
-			"\t\troot " . self::CORE . ';',
+			"\t\troot " . $this->coreDir() . ';',
 			"\t\tindex index.php;",
 			"\t\tlocation = " . self::FPM_STATUS_PATH . " {",
 			"\t\t\tallow 127.0.0.1;",

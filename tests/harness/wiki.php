@@ -5,8 +5,10 @@
  *   php tests/harness/wiki.php up [--dir DIR] [--port PORT] [--without-extension]
  *                                 [--settings FILE] [--echo-mail]
  *                                 [--server builtin|fpm] [--workers N] [--no-opcache]
+ *                                 [--mediawiki 1.43|1.39]
  *       installs and starts a wiki, prints its description as JSON;
- *       --server fpm serves it with nginx + php8.2-fpm (static pool of N workers, opcache on)
+ *       --server fpm serves it with nginx + php8.2-fpm (static pool of N workers, opcache on);
+ *       --mediawiki: the MediaWiki release (default $NPP_MEDIAWIKI, else 1.43; see ThrowawayWiki::core())
  *   php tests/harness/wiki.php down --dir DIR [--keep]
  *       stops the wiki's processes (by PID) and removes DIR unless --keep
  *
@@ -27,7 +29,7 @@ require __DIR__ . '/autoload.php';
  * @return array{0:string,1:array<string,string|true>}
  */
 function parseArguments( array $args ): array {
-	$withValue = [ 'dir', 'port', 'settings', 'server', 'workers' ];
+	$withValue = [ 'dir', 'port', 'settings', 'server', 'workers', 'mediawiki' ];
 	$command = '';
 	$options = [];
 	for ( $i = 0; $i < count( $args ); $i++ ) {
@@ -45,6 +47,13 @@ function parseArguments( array $args ): array {
 try {
 	switch ( $command ) {
 		case 'up':
+			if ( isset( $options['mediawiki'] ) ) {
+				if ( !in_array( $options['mediawiki'], [ '1.39', '1.43' ], true ) ) {
+					throw new InvalidArgumentException( "--mediawiki must be 1.43 or 1.39, not '{$options['mediawiki']}'" );
+				}
+				putenv( 'NPP_MEDIAWIKI=' . $options['mediawiki'] );
+				putenv( 'NPP_MW_CORE' );
+			}
 			$wiki = ThrowawayWiki::start( array_filter( [
 				'dir' => $options['dir'] ?? null,
 				'port' => isset( $options['port'] ) ? (int)$options['port'] : null,
@@ -65,7 +74,7 @@ try {
 			break;
 		default:
 			fwrite( STDERR, "usage: wiki.php up [--dir DIR] [--port PORT] [--without-extension] [--settings FILE] [--echo-mail]\n"
-				. "                   [--server builtin|fpm] [--workers N] [--no-opcache]\n"
+				. "                   [--server builtin|fpm] [--workers N] [--no-opcache] [--mediawiki 1.43|1.39]\n"
 				. "       wiki.php down --dir DIR [--keep]\n" );
 			exit( 2 );
 	}

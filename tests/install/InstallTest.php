@@ -24,7 +24,9 @@ class InstallTest extends TestCase {
 	private const REPO = __DIR__ . '/../..';
 	private const MODULE = 'native_password_policy';
 	private const PHP_VERSION = PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION;
-	private const SYSTEM_EXTENSION = ThrowawayWiki::CORE . '/extensions/NativePasswordPolicy';
+	/** Debian's MediaWiki, where the install script and the Debian package put the extension. */
+	private const DEBIAN_CORE = '/usr/share/mediawiki';
+	private const SYSTEM_EXTENSION = self::DEBIAN_CORE . '/extensions/NativePasswordPolicy';
 
 	protected function setUp(): void {
 		$mounts = (string)file_get_contents( '/proc/self/mountinfo' );
@@ -46,11 +48,11 @@ class InstallTest extends TestCase {
 		$this->assertStringContainsString( 'extension=' . self::MODULE . "\n",
 			file_get_contents( $this->systemIni() ), 'the module is named, found in PHP\'s extension directory' );
 
-		$wiki = ThrowawayWiki::start( [ 'extension' => false, 'settings' => "wfLoadExtension( 'NativePasswordPolicy' );" ] );
+		$wiki = ThrowawayWiki::start( [ 'core' => self::DEBIAN_CORE, 'extension' => false, 'settings' => "wfLoadExtension( 'NativePasswordPolicy' );" ] );
 		try {
 			$this->assertWikiUsesTheModule( $wiki );
 			// The installed maintenance scripts run too.
-			[ $code, $out, $err ] = $wiki->php( [ ThrowawayWiki::CORE . '/maintenance/runScript.php',
+			[ $code, $out, $err ] = $wiki->php( [ self::DEBIAN_CORE . '/maintenance/runScript.php',
 				self::SYSTEM_EXTENSION . '/maintenance/checkPassword.php', '--user', ThrowawayWiki::ADMIN_USER ], "password\n" );
 			$this->assertSame( 2, $code, $out . $err );
 			$this->assertStringContainsString( 'passwordincommonlist', $out );
@@ -58,7 +60,7 @@ class InstallTest extends TestCase {
 			// The breach corpus builder is installed where buildBreachCorpus.php finds it.
 			$this->assertTrue( is_executable( self::SYSTEM_EXTENSION . '/bin/npp-breach-corpus' ) );
 			$corpus = $wiki->dir() . '/breach.npp';
-			[ $code, $out, $err ] = $wiki->php( [ ThrowawayWiki::CORE . '/maintenance/runScript.php',
+			[ $code, $out, $err ] = $wiki->php( [ self::DEBIAN_CORE . '/maintenance/runScript.php',
 				self::SYSTEM_EXTENSION . '/maintenance/buildBreachCorpus.php', '--input', '-', '--output', $corpus ],
 				"hunter2-installed\ncorrect-horse-installed\n" );
 			$this->assertSame( 0, $code, $out . $err );
@@ -93,7 +95,7 @@ class InstallTest extends TestCase {
 		[ , $status ] = $this->command( [ 'dpkg-query', '-W', '-f=${Status} ${Version}', 'mediawiki-extension-nativepasswordpolicy' ] );
 		$this->assertSame( 'install ok installed ' . self::version() . '-1', $status );
 
-		$wiki = ThrowawayWiki::start( [ 'extension' => false, 'settings' => "wfLoadExtension( 'NativePasswordPolicy' );" ] );
+		$wiki = ThrowawayWiki::start( [ 'core' => self::DEBIAN_CORE, 'extension' => false, 'settings' => "wfLoadExtension( 'NativePasswordPolicy' );" ] );
 		try {
 			$this->assertWikiUsesTheModule( $wiki );
 		} finally {
@@ -124,7 +126,7 @@ class InstallTest extends TestCase {
 		putenv( "PHP_INI_SCAN_DIR=:$iniDir" );
 		try {
 			$this->assertTrue( $this->phpLoadsModule() );
-			$wiki = ThrowawayWiki::start( [ 'extension' => false, 'settings' => implode( "\n", [
+			$wiki = ThrowawayWiki::start( [ 'core' => self::DEBIAN_CORE, 'extension' => false, 'settings' => implode( "\n", [
 				'$wgExtensionDirectory = ' . var_export( "$prefix/share/mediawiki/extensions", true ) . ';',
 				"wfLoadExtension( 'NativePasswordPolicy' );",
 			] ) ] );

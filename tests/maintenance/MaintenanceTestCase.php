@@ -28,7 +28,7 @@ abstract class MaintenanceTestCase extends TestCase {
 	 */
 	protected static function runScript( ThrowawayWiki $wiki, string $script, array $args = [], ?string $stdin = null ): array {
 		return $wiki->php( array_merge(
-			[ ThrowawayWiki::CORE . '/maintenance/runScript.php', realpath( self::REPO . "/maintenance/$script" ) ],
+			[ $wiki->coreDir() . '/maintenance/runScript.php', realpath( self::REPO . "/maintenance/$script" ) ],
 			$args
 		), $stdin );
 	}

@@ -3,6 +3,8 @@
 # Shared helpers for the scripts in tests/mediawiki/ (sourced, not executed).
 #
 # Environment:
+#   NPP_MEDIAWIKI  MediaWiki release to run on: 1.43 (default, Debian 13's packages unpacked into the
+#                  cache) or 1.39 (Debian 12's package); see setup.sh
 #   NPP_CACHE_DIR  cache root (default <repo>/.cache); MediaWiki's files go in its mediawiki/
 #   NPP_MODULE     path of the Rust PHP module (default <repo>/target/release/libnative_password_policy.so);
 #                  loaded into PHP for runs "with" the extension when the file exists
@@ -19,7 +21,9 @@ npp_abspath() {
 
 NPP_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NPP_MW_CACHE="$(npp_abspath "${NPP_CACHE_DIR:-$NPP_REPO/.cache}")/mediawiki"
-NPP_CORE="$NPP_MW_CACHE/core"
+NPP_MEDIAWIKI="${NPP_MEDIAWIKI:-1.43}"
+# The core tree with core's tests/ of that release: set by npp_prepare_core.
+NPP_CORE=""
 NPP_MW_DEBIAN_CORE=/usr/share/mediawiki
 NPP_MODULE="$(npp_abspath "${NPP_MODULE:-$NPP_REPO/target/release/libnative_password_policy.so}")"
 NPP_COMPAT="$NPP_REPO/tests/mediawiki/compat"
@@ -29,6 +33,21 @@ fi
 
 NPP_CLEANUP_DIRS=()
 NPP_CLEANUP_PIDS=()
+
+# Prepares (or finds in the cache) the core tree of release $NPP_MEDIAWIKI with core's tests and
+# sets NPP_CORE to it.
+npp_prepare_core() {
+	NPP_CORE="$("$NPP_REPO/tests/mediawiki/setup.sh" "$NPP_MEDIAWIKI" --with-tests | tail -n1)"
+	[[ -n "$NPP_CORE" && -f "$NPP_CORE/includes/Defines.php" ]] || {
+		echo "tests/mediawiki/setup.sh gave no core tree for MediaWiki $NPP_MEDIAWIKI" >&2
+		return 1
+	}
+}
+
+# The MW_VERSION of the core tree in $NPP_CORE, e.g. 1.43.9.
+npp_core_version() {
+	sed -n "s/.*define( *'MW_VERSION', *'\([^']*\)'.*/\1/p" "$NPP_CORE/includes/Defines.php"
+}
 
 # Kills the processes started in the background and removes the temporary
 # directories (kept with NPP_KEEP_TMP=1). Installed by npp_install_cleanup.

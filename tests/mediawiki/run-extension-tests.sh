@@ -8,7 +8,7 @@
 # Usage: tests/mediawiki/run-extension-tests.sh [PHPUnit options] [test file or directory]
 #   e.g. --filter Registration, or tests/phpunit/unit/ExtensionJsonTest.php (runs only it).
 #   PHPUnit runs in a temporary directory: give other file options (--log-junit ...) absolute paths.
-# Environment: see lib.sh (NPP_CACHE_DIR, NPP_MODULE, NPP_KEEP_TMP, PHP), and
+# Environment: see lib.sh (NPP_MEDIAWIKI, NPP_CACHE_DIR, NPP_MODULE, NPP_KEEP_TMP, PHP), and
 #   NPP_JUNIT_DIR  if set, the JUnit log is copied there as extension.xml
 set -euo pipefail
 
@@ -17,8 +17,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$here/lib.sh"
 
-"$here/setup.sh" >/dev/null
 npp_install_cleanup
+npp_prepare_core
 
 paths=()
 for dir in "$NPP_REPO/tests/phpunit/unit" "$NPP_REPO/tests/phpunit/integration"; do
@@ -35,6 +35,7 @@ npp_mktemp work
 npp_write_phpunit_config "$work/phpunit.xml" true -- "${paths[@]}"
 npp_make_wiki "$work/wiki" with
 npp_check_variant "$work/wiki" with
+echo "MediaWiki $(npp_core_version) ($NPP_CORE)"
 echo "Extension: $NPP_REPO/extension.json; $(npp_module_note)"
 
 # A test file or directory given relative to the caller's directory.
