@@ -86,7 +86,7 @@ class ShowPolicy extends Maintenance {
 		if ( CorePolicyChecks::nameOf( $callable ) !== null ) {
 			return 'core PHP';
 		}
-		return is_string( $callable ) ? "PHP: $callable" : 'PHP: ' . gettype( $callable );
+		return 'PHP: ' . CorePolicyChecks::describe( $callable );
 	}
 }
 

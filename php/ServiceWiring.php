@@ -47,13 +47,13 @@ return [
 		);
 	},
 	'NativePasswordPolicy.PolicyEngine' => static function ( MediaWikiServices $services ): PolicyEngine {
-		// The same filter file core's CommonPasswords reads, so that answers are identical. It is
-		// looked for where Composer installs it first: reflection would load core's class on
-		// every request just to find its directory.
-		$name = PHP_INT_SIZE === 8 ? 'common-x64.json' : 'common-x86.json';
-		$commonPasswordsFile = MW_INSTALL_PATH . "/vendor/wikimedia/common-passwords/src/CommonPasswords/$name";
+		// The file core's own CommonPasswords class reads, found beside that class, so that answers
+		// are identical on every release: 1.39's Bloom filter (common-x64.json) or 1.43's exact
+		// list (common.php). The module tells them apart by their content.
+		$commonPasswordsDir = dirname( ( new ReflectionClass( CommonPasswords::class ) )->getFileName() );
+		$commonPasswordsFile = "$commonPasswordsDir/common.php";
 		if ( !is_file( $commonPasswordsFile ) ) {
-			$commonPasswordsFile = dirname( ( new ReflectionClass( CommonPasswords::class ) )->getFileName() ) . "/$name";
+			$commonPasswordsFile = $commonPasswordsDir . ( PHP_INT_SIZE === 8 ? '/common-x64.json' : '/common-x86.json' );
 		}
 		return new PolicyEngine(
 			[ 'commonPasswordsFile' => $commonPasswordsFile ] + BeyondCoreChecks::engineConfig( $services->getMainConfig() ),

@@ -74,7 +74,10 @@ final class RegistrationCallback {
 	}
 
 	/**
-	 * Points the core checks of `$wgPasswordPolicy['checks']` at the native module.
+	 * Points the entries of `$wgPasswordPolicy['checks']` holding core's callables at the native
+	 * module, whatever their form or name (CorePolicyChecks), and records each one of core's
+	 * checks left in PHP: a callable of the operator's for one of core's check names, or a check
+	 * of core the module does not implement. Nothing is left in PHP silently.
 	 */
 	private static function replaceCoreChecks(): void {
 		global $wgPasswordPolicy, $wgNativePasswordPolicyReplaceCoreChecks;
@@ -84,8 +87,14 @@ final class RegistrationCallback {
 		}
 		foreach ( $wgPasswordPolicy['checks'] ?? [] as $name => $callable ) {
 			$check = CorePolicyChecks::nameOf( $callable );
-			if ( $check !== null && $check === $name ) {
+			if ( $check !== null ) {
 				$wgPasswordPolicy['checks'][$name] = NativePolicyChecks::callableFor( $check );
+			} elseif ( NativePolicyChecks::nameOf( $callable ) !== null ) {
+				continue;
+			} elseif ( CorePolicyChecks::isCoreClassMethod( $callable ) ) {
+				SetupProblems::addCheckNotNative( (string)$name, CorePolicyChecks::describe( $callable ), true );
+			} elseif ( isset( CorePolicyChecks::METHODS[$name] ) ) {
+				SetupProblems::addCheckNotNative( (string)$name, CorePolicyChecks::describe( $callable ), false );
 			}
 		}
 	}

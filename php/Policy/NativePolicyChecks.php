@@ -28,19 +28,14 @@ final class NativePolicyChecks {
 	}
 
 	/**
-	 * @param mixed $callable A value of `$wgPasswordPolicy['checks']`
+	 * @param mixed $callable A value of `$wgPasswordPolicy['checks']`, in any form of a static
+	 *   method callable (see CorePolicyChecks)
 	 * @return string|null The check name when $callable is one of this class's callables
 	 */
 	public static function nameOf( $callable ): ?string {
-		if ( !is_string( $callable ) || !str_starts_with( ltrim( $callable, '\\' ), self::class . '::' ) ) {
-			return null;
-		}
-		$method = substr( ltrim( $callable, '\\' ), strlen( self::class ) + 2 );
-		$name = array_search( $method, CorePolicyChecks::METHODS, true );
-		if ( $name === false ) {
-			$name = array_search( $method, BeyondCoreChecks::METHODS, true );
-		}
-		return $name === false ? null : $name;
+		$method = CorePolicyChecks::methodOf( $callable, [ self::class ] );
+		return $method === null ? null
+			: CorePolicyChecks::checkOfMethod( $method, CorePolicyChecks::METHODS + BeyondCoreChecks::METHODS );
 	}
 
 	/**

@@ -11,6 +11,7 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Policy;
 use DomainException;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
+use MediaWiki\Extension\NativePasswordPolicy\Setup\SetupProblems;
 use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserIdentity;
 use NativePasswordPolicy\Engine;
@@ -245,13 +246,13 @@ class PolicyEngine {
 	private function native(): ?Engine {
 		if ( !$this->nativeResolved ) {
 			$this->nativeResolved = true;
-			if ( !NativeModule::isLoaded() ) {
-				// Says whether checks are refused or run in PHP, and how to fix it.
+			if ( !NativeModule::isLoaded() || NativeModule::version() !== NativeModule::EXPECTED_VERSION
+				|| SetupProblems::any()
+			) {
+				// What is wrong with the setup, what it means for checks, and how to fix it.
 				ModuleStatus::detect( !$this->refuse )->logProblems( $this->logger() );
-			} else {
-				if ( NativeModule::version() !== NativeModule::EXPECTED_VERSION ) {
-					ModuleStatus::detect()->logProblems( $this->logger() );
-				}
+			}
+			if ( NativeModule::isLoaded() ) {
 				try {
 					$this->native = new Engine( json_encode( $this->engineConfig, JSON_THROW_ON_ERROR ) );
 					foreach ( $this->native->problems() as $problem ) {

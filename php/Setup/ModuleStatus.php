@@ -30,6 +30,8 @@ final class ModuleStatus {
 	 *   for the module (NativeModule::configuredIn())
 	 * @param bool $allowCoreFallback `$wgNativePasswordPolicyAllowCoreFallback`
 	 * @param array<string,string> $settingProblems Invalid settings (SetupProblems::all())
+	 * @param array<string,array{callable:string,coreCheck:bool}> $checksNotNative Checks left in
+	 *   PHP (SetupProblems::checksNotNative())
 	 */
 	public function __construct(
 		private readonly ?string $moduleVersion,
@@ -37,7 +39,8 @@ final class ModuleStatus {
 		private readonly array $buildInfo = [],
 		private readonly ?array $configuredIn = null,
 		private readonly bool $allowCoreFallback = false,
-		private readonly array $settingProblems = []
+		private readonly array $settingProblems = [],
+		private readonly array $checksNotNative = []
 	) {
 	}
 
@@ -62,7 +65,8 @@ final class ModuleStatus {
 			$buildInfo,
 			$version === null ? NativeModule::configuredIn() : null,
 			$allowCoreFallback,
-			SetupProblems::all()
+			SetupProblems::all(),
+			SetupProblems::checksNotNative()
 		);
 	}
 
@@ -159,6 +163,11 @@ final class ModuleStatus {
 		foreach ( $this->settingProblems as $problem ) {
 			$problems[] = MessageValue::new( 'nativepasswordpolicy-status-setting' )->plaintextParams( $problem );
 		}
+		foreach ( $this->checksNotNative as $check => $notNative ) {
+			$problems[] = MessageValue::new( $notNative['coreCheck']
+				? 'nativepasswordpolicy-status-check-not-implemented'
+				: 'nativepasswordpolicy-status-check-custom' )->plaintextParams( $check, $notNative['callable'] );
+		}
 		return $problems;
 	}
 
@@ -199,6 +208,14 @@ final class ModuleStatus {
 		}
 		foreach ( $this->settingProblems as $problem ) {
 			$lines[] = "Invalid setting: $problem";
+		}
+		foreach ( $this->checksNotNative as $check => $notNative ) {
+			$lines[] = $notNative['coreCheck']
+				? "The password check $check runs MediaWiki's {$notNative['callable']} in PHP: this release of "
+					. 'the native module does not implement it. Install a release of the extension made for this MediaWiki.'
+				: "The password check $check runs {$notNative['callable']} in PHP, not the native module: "
+					. "\$wgPasswordPolicy['checks']['$check'] is set to a callable of its own, which the extension leaves "
+					. 'alone. Remove that setting from LocalSettings.php for the check to run natively.';
 		}
 		return $lines;
 	}

@@ -30,6 +30,11 @@ class RegistrationCallbackTest extends MediaWikiUnitTestCase {
 		$GLOBALS['wgNativePasswordPolicyReplaceCoreChecks'] = true;
 	}
 
+	protected function tearDown(): void {
+		SetupProblems::clear();
+		parent::tearDown();
+	}
+
 	public function testReplacesEveryCoreCheck(): void {
 		RegistrationCallback::onRegistration();
 		foreach ( MainConfigSchema::PasswordPolicy['default']['checks'] as $name => $coreCallable ) {
@@ -41,20 +46,67 @@ class RegistrationCallbackTest extends MediaWikiUnitTestCase {
 			$GLOBALS['wgPasswordPolicy']['policies'],
 			'policies are left as configured'
 		);
+		$this->assertSame( [], SetupProblems::checksNotNative(), 'nothing left in PHP' );
 	}
 
-	public function testKeepsChecksAnOperatorReassigned(): void {
+	public static function provideCoreCallableForms(): array {
+		return [
+			'1.39 string' => [ 'PasswordPolicyChecks::checkMinimalPasswordLength' ],
+			'namespaced string' => [ 'MediaWiki\\Password\\PasswordPolicyChecks::checkMinimalPasswordLength' ],
+			'1.43 array' => [ [ 'MediaWiki\\Password\\PasswordPolicyChecks', 'checkMinimalPasswordLength' ] ],
+			'array with the global class' => [ [ 'PasswordPolicyChecks', 'checkMinimalPasswordLength' ] ],
+			'leading backslash' => [ [ '\\MediaWiki\\Password\\PasswordPolicyChecks', 'checkMinimalPasswordLength' ] ],
+			'other letter case' => [ 'passwordPolicyChecks::CheckMinimalPasswordLength' ],
+		];
+	}
+
+	/**
+	 * @dataProvider provideCoreCallableForms
+	 */
+	public function testTakesOverEveryFormOfCoresCallable( $callable ): void {
+		$GLOBALS['wgPasswordPolicy']['checks']['MinimalPasswordLength'] = $callable;
+		// Core's check under a name of the operator's is the same check.
+		$GLOBALS['wgPasswordPolicy']['checks']['SiteMinimum'] = $callable;
+		RegistrationCallback::onRegistration();
+		$checks = $GLOBALS['wgPasswordPolicy']['checks'];
+		$this->assertSame( NativePolicyChecks::callableFor( 'MinimalPasswordLength' ), $checks['MinimalPasswordLength'] );
+		$this->assertSame( NativePolicyChecks::callableFor( 'MinimalPasswordLength' ), $checks['SiteMinimum'] );
+		$this->assertSame( [], SetupProblems::checksNotNative() );
+	}
+
+	public function testTakesOverClosuresMadeFromCoresMethods(): void {
+		$core = MainConfigSchema::PasswordPolicy['default']['checks']['PasswordNotInCommonList'];
+		$GLOBALS['wgPasswordPolicy']['checks']['PasswordNotInCommonList'] = \Closure::fromCallable( $core );
+		RegistrationCallback::onRegistration();
+		$this->assertSame( NativePolicyChecks::callableFor( 'PasswordNotInCommonList' ),
+			$GLOBALS['wgPasswordPolicy']['checks']['PasswordNotInCommonList'] );
+	}
+
+	public function testKeepsAndReportsChecksAnOperatorReassigned(): void {
 		$custom = 'MySite\\PasswordChecks::minimalLength';
 		$GLOBALS['wgPasswordPolicy']['checks']['MinimalPasswordLength'] = $custom;
+		$GLOBALS['wgPasswordPolicy']['checks']['PasswordNotInCommonList'] = [ 'MySite\\PasswordChecks', 'common' ];
 		$GLOBALS['wgPasswordPolicy']['checks']['SiteSpecific'] = 'MySite\\PasswordChecks::other';
-		// Core's callable under another check name is the operator's choice too.
-		$GLOBALS['wgPasswordPolicy']['checks']['Alias'] = 'PasswordPolicyChecks::checkMaximalPasswordLength';
 		RegistrationCallback::onRegistration();
 		$checks = $GLOBALS['wgPasswordPolicy']['checks'];
 		$this->assertSame( $custom, $checks['MinimalPasswordLength'] );
+		$this->assertSame( [ 'MySite\\PasswordChecks', 'common' ], $checks['PasswordNotInCommonList'] );
 		$this->assertSame( 'MySite\\PasswordChecks::other', $checks['SiteSpecific'] );
-		$this->assertSame( 'PasswordPolicyChecks::checkMaximalPasswordLength', $checks['Alias'] );
 		$this->assertSame( NativePolicyChecks::callableFor( 'MaximalPasswordLength' ), $checks['MaximalPasswordLength'] );
+		$this->assertSame( [
+			'MinimalPasswordLength' => [ 'callable' => $custom, 'coreCheck' => false ],
+			'PasswordNotInCommonList' => [ 'callable' => 'MySite\\PasswordChecks::common', 'coreCheck' => false ],
+		], SetupProblems::checksNotNative(), 'core\'s check names left in PHP are reported; the operator\'s own check is not' );
+	}
+
+	public function testReportsACoreCheckTheModuleDoesNotImplement(): void {
+		$future = [ 'MediaWiki\\Password\\PasswordPolicyChecks', 'checkPasswordNotPwned' ];
+		$GLOBALS['wgPasswordPolicy']['checks']['PasswordNotPwned'] = $future;
+		RegistrationCallback::onRegistration();
+		$this->assertSame( $future, $GLOBALS['wgPasswordPolicy']['checks']['PasswordNotPwned'] );
+		$this->assertSame( [
+			'PasswordNotPwned' => [ 'callable' => 'MediaWiki\\Password\\PasswordPolicyChecks::checkPasswordNotPwned', 'coreCheck' => true ],
+		], SetupProblems::checksNotNative() );
 	}
 
 	public function testOneSettingTurnsTheReplacementOff(): void {
@@ -66,6 +118,7 @@ class RegistrationCallbackTest extends MediaWikiUnitTestCase {
 			'core\'s callables kept; the checks beyond core registered all the same'
 		);
 		$this->assertSame( MainConfigSchema::PasswordPolicy['default']['policies'], $GLOBALS['wgPasswordPolicy']['policies'] );
+		$this->assertSame( [], SetupProblems::checksNotNative(), 'the operator chose core\'s checks: nothing to report' );
 	}
 
 	public function testRegistersTheChecksBeyondCoreWithoutEnablingThem(): void {

@@ -10,6 +10,7 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Unit\Policy;
 
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CorePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
+use Closure;
 use MediaWiki\MainConfigSchema;
 use MediaWikiUnitTestCase;
 
@@ -20,23 +21,40 @@ use MediaWikiUnitTestCase;
 class CorePolicyChecksTest extends MediaWikiUnitTestCase {
 
 	public function testKnowsEveryCheckOfCoreDefaults(): void {
+		// Strings on 1.39, [ class, method ] arrays with the namespaced class on 1.43.
 		$coreChecks = MainConfigSchema::PasswordPolicy['default']['checks'];
 		$this->assertSameSize( $coreChecks, CorePolicyChecks::METHODS );
 		foreach ( $coreChecks as $name => $callable ) {
 			$this->assertSame( $name, CorePolicyChecks::nameOf( $callable ) );
-			$this->assertSame( $callable, CorePolicyChecks::coreCallable( $name ) );
+			$this->assertTrue( CorePolicyChecks::isCoreClassMethod( $callable ) );
+			$fallback = CorePolicyChecks::coreCallable( $name );
+			$this->assertIsCallable( $fallback );
+			$this->assertSame( $name, CorePolicyChecks::nameOf( $fallback ) );
 		}
 	}
 
 	public static function provideCallables(): array {
+		$namespaced = 'MediaWiki\\Password\\PasswordPolicyChecks';
 		return [
+			'1.39 string' => [ 'PasswordPolicyChecks::checkMinimalPasswordLength', 'MinimalPasswordLength' ],
 			'leading backslash' => [ '\\PasswordPolicyChecks::checkMinimalPasswordLength', 'MinimalPasswordLength' ],
-			'namespaced class of later releases' => [
-				'MediaWiki\\Password\\PasswordPolicyChecks::checkPasswordNotInCommonList', 'PasswordNotInCommonList' ],
+			'namespaced string' => [ "$namespaced::checkPasswordNotInCommonList", 'PasswordNotInCommonList' ],
+			'1.43 array' => [ [ $namespaced, 'checkMaximalPasswordLength' ], 'MaximalPasswordLength' ],
+			'array, global class' => [ [ 'PasswordPolicyChecks', 'checkMinimalPasswordLength' ], 'MinimalPasswordLength' ],
+			'array, leading backslash' => [ [ "\\$namespaced", 'checkPasswordCannotMatchDefaults' ], 'PasswordCannotMatchDefaults' ],
+			'other letter case' => [ [ strtolower( $namespaced ), 'CHECKMINIMUMPASSWORDLENGTHTOLOGIN' ], 'MinimumPasswordLengthToLogin' ],
+			'other letter case, string' => [ 'passwordpolicychecks::checkpasswordcannotbesubstringinusername',
+				'PasswordCannotBeSubstringInUsername' ],
 			'unknown method' => [ 'PasswordPolicyChecks::checkPasswordCannotMatchUsername', null ],
+			'unknown method, array' => [ [ $namespaced, 'checkPasswordCannotMatchUsername' ], null ],
 			'other class' => [ 'MySite\\Checks::checkMinimalPasswordLength', null ],
-			'array callable' => [ [ 'PasswordPolicyChecks', 'checkMinimalPasswordLength' ], null ],
+			'other class, array' => [ [ 'MySite\\Checks', 'checkMinimalPasswordLength' ], null ],
+			'parent:: in an array' => [ [ $namespaced, 'parent::checkMinimalPasswordLength' ], null ],
+			'associative array' => [ [ 'class' => $namespaced, 'method' => 'checkMinimalPasswordLength' ], null ],
+			'three elements' => [ [ $namespaced, 'checkMinimalPasswordLength', 'x' ], null ],
+			'three colons' => [ 'PasswordPolicyChecks::checkMinimalPasswordLength::x', null ],
 			'not a static call' => [ 'strlen', null ],
+			'not a callable' => [ 42, null ],
 		];
 	}
 
@@ -47,6 +65,24 @@ class CorePolicyChecksTest extends MediaWikiUnitTestCase {
 		$this->assertSame( $expected, CorePolicyChecks::nameOf( $callable ) );
 	}
 
+	public function testClosuresMadeFromCoreMethods(): void {
+		$core = CorePolicyChecks::coreCallable( 'PasswordNotInCommonList' );
+		$this->assertSame( 'PasswordNotInCommonList', CorePolicyChecks::nameOf( Closure::fromCallable( $core ) ) );
+		$this->assertSame( 'MinimalPasswordLength',
+			CorePolicyChecks::nameOf( Closure::fromCallable( CorePolicyChecks::coreCallable( 'MinimalPasswordLength' ) ) ) );
+		$literal = static fn ( $value, $user, $password ) => call_user_func( $core, $value, $user, $password );
+		$this->assertNull( CorePolicyChecks::nameOf( $literal ) );
+		$this->assertFalse( CorePolicyChecks::isCoreClassMethod( $literal ) );
+		$this->assertSame( 'a closure', CorePolicyChecks::describe( $literal ) );
+	}
+
+	public function testDescribe(): void {
+		$this->assertSame( 'MySite\\Checks::length', CorePolicyChecks::describe( [ '\\MySite\\Checks', 'length' ] ) );
+		$this->assertSame( 'MySite\\Checks::length', CorePolicyChecks::describe( 'MySite\\Checks::length' ) );
+		$this->assertSame( 'strlen', CorePolicyChecks::describe( 'strlen' ) );
+		$this->assertSame( 'integer', CorePolicyChecks::describe( 42 ) );
+	}
+
 	public function testNativeCallablesRoundTrip(): void {
 		foreach ( CorePolicyChecks::METHODS as $name => $method ) {
 			$callable = NativePolicyChecks::callableFor( $name );
@@ -54,6 +90,8 @@ class CorePolicyChecksTest extends MediaWikiUnitTestCase {
 			$this->assertSame( $name, NativePolicyChecks::nameOf( $callable ) );
 			$this->assertSame( $name, NativePolicyChecks::nameOf( '\\' . $callable ) );
 			$this->assertNull( CorePolicyChecks::nameOf( $callable ) );
+			$this->assertSame( $name, NativePolicyChecks::nameOf( [ NativePolicyChecks::class, $method ] ) );
+			$this->assertSame( $name, NativePolicyChecks::nameOf( strtoupper( $callable ) ) );
 		}
 		$this->assertNull( NativePolicyChecks::nameOf( NativePolicyChecks::class . '::engine' ) );
 	}
