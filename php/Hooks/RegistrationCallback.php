@@ -12,6 +12,7 @@ use ConfigException;
 use MediaWiki\Auth\TemporaryPasswordPrimaryAuthenticationProvider;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\NativeTemporaryPasswordProvider;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
+use MediaWiki\Extension\NativePasswordPolicy\Compat\ClassAliases;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWiki\Extension\NativePasswordPolicy\Password\NativeArgon2Password;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
@@ -40,6 +41,8 @@ final class RegistrationCallback {
 	public static function onRegistration(): void {
 		global $wgNativePasswordPolicyAllowCoreFallback;
 
+		// Before any of the extension's code names a core class (MediaWiki 1.39 needs it).
+		ClassAliases::register();
 		SetupProblems::clear();
 		// With or without the module: a policy naming these checks must not break the wiki.
 		BeyondCoreChecks::onRegistration();
