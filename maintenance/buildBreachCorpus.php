@@ -24,13 +24,17 @@
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Maintenance;
 
-use Maintenance;
+use MediaWiki\Extension\NativePasswordPolicy\Compat\ClassAliases;
+use MediaWiki\Maintenance\Maintenance;
 
 $IP = getenv( 'MW_INSTALL_PATH' );
 if ( $IP === false ) {
 	$IP = __DIR__ . '/../../..';
 }
 require_once "$IP/maintenance/Maintenance.php";
+// Core's namespaced class names on MediaWiki 1.39 too, before this file declares its class.
+require_once __DIR__ . '/../php/Compat/ClassAliases.php';
+ClassAliases::register();
 
 class BuildBreachCorpus extends Maintenance {
 

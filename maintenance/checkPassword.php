@@ -23,18 +23,22 @@
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Maintenance;
 
-use Maintenance;
+use MediaWiki\Extension\NativePasswordPolicy\Compat\ClassAliases;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
+use MediaWiki\Maintenance\Maintenance;
 use MediaWiki\MediaWikiServices;
-use Message;
 use MediaWiki\Message\Converter;
-use Status;
+use MediaWiki\Message\Message;
+use MediaWiki\Status\Status;
 
 $IP = getenv( 'MW_INSTALL_PATH' );
 if ( $IP === false ) {
 	$IP = __DIR__ . '/../../..';
 }
 require_once "$IP/maintenance/Maintenance.php";
+// Core's namespaced class names on MediaWiki 1.39 too, before this file declares its class.
+require_once __DIR__ . '/../php/Compat/ClassAliases.php';
+ClassAliases::register();
 
 class CheckPassword extends Maintenance {
 

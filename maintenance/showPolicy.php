@@ -12,17 +12,21 @@
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Maintenance;
 
-use Maintenance;
+use MediaWiki\Extension\NativePasswordPolicy\Compat\ClassAliases;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CorePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
-use UserPasswordPolicy;
+use MediaWiki\Maintenance\Maintenance;
+use MediaWiki\Password\UserPasswordPolicy;
 
 $IP = getenv( 'MW_INSTALL_PATH' );
 if ( $IP === false ) {
 	$IP = __DIR__ . '/../../..';
 }
 require_once "$IP/maintenance/Maintenance.php";
+// Core's namespaced class names on MediaWiki 1.39 too, before this file declares its class.
+require_once __DIR__ . '/../php/Compat/ClassAliases.php';
+ClassAliases::register();
 
 class ShowPolicy extends Maintenance {
 

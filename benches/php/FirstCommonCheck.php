@@ -14,14 +14,18 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Benches;
 
-use Maintenance;
+use MediaWiki\Extension\NativePasswordPolicy\Compat\ClassAliases;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CorePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
+use MediaWiki\Maintenance\Maintenance;
 use MediaWiki\MediaWikiServices;
 
 require_once getenv( 'MW_INSTALL_PATH' ) !== false
 	? getenv( 'MW_INSTALL_PATH' ) . '/maintenance/Maintenance.php'
 	: '/usr/share/mediawiki/maintenance/Maintenance.php';
+// Core's namespaced class names on MediaWiki 1.39 too, before this file declares its class.
+require_once __DIR__ . '/../../php/Compat/ClassAliases.php';
+ClassAliases::register();
 require_once __DIR__ . '/Sampler.php';
 
 class FirstCommonCheck extends Maintenance {
@@ -31,7 +35,7 @@ class FirstCommonCheck extends Maintenance {
 	 * as opcache has them compiled in a web request: the call then pays what a request pays.
 	 */
 	private const CLASSES = [
-		\PasswordPolicyChecks::class,
+		\MediaWiki\Password\PasswordPolicyChecks::class,
 		\Wikimedia\CommonPasswords\CommonPasswords::class,
 		\Pleo\BloomFilter\BloomFilter::class,
 		\Pleo\BloomFilter\BitArray::class,
@@ -40,7 +44,7 @@ class FirstCommonCheck extends Maintenance {
 		CorePolicyChecks::class,
 		\MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine::class,
 		\MediaWiki\Extension\NativePasswordPolicy\NativeModule::class,
-		\Status::class,
+		\MediaWiki\Status\Status::class,
 	];
 
 	public function __construct() {

@@ -20,25 +20,29 @@ declare( strict_types=1 );
 namespace MediaWiki\Extension\NativePasswordPolicy\Benches;
 
 use Closure;
-use Maintenance;
+use MediaWiki\Extension\NativePasswordPolicy\Compat\ClassAliases;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CorePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
+use MediaWiki\Maintenance\Maintenance;
 use MediaWiki\MediaWikiServices;
+use MediaWiki\Password\UserPasswordPolicy;
+use MediaWiki\Status\Status;
+use MediaWiki\User\User;
 use NativePasswordPolicy\Engine;
 use Pleo\BloomFilter\BloomFilter;
 use ReflectionClass;
 use RuntimeException;
-use Status;
-use User;
-use UserPasswordPolicy;
 use Wikimedia\CommonPasswords\CommonPasswords;
 use Wikimedia\Services\ServiceContainer;
 
 require_once getenv( 'MW_INSTALL_PATH' ) !== false
 	? getenv( 'MW_INSTALL_PATH' ) . '/maintenance/Maintenance.php'
 	: '/usr/share/mediawiki/maintenance/Maintenance.php';
+// Core's namespaced class names on MediaWiki 1.39 too, before this file declares its class.
+require_once __DIR__ . '/../../php/Compat/ClassAliases.php';
+ClassAliases::register();
 require_once __DIR__ . '/PasswordMix.php';
 require_once __DIR__ . '/Sampler.php';
 

@@ -8,15 +8,15 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Api;
 
-use ApiBase;
-use ApiMain;
+use MediaWiki\Api\ApiBase;
+use MediaWiki\Api\ApiMain;
 use MediaWiki\Extension\NativePasswordPolicy\Reset\DeferredPasswordReset;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
 use MediaWiki\MainConfigNames;
 use MediaWiki\ParamValidator\TypeDef\UserDef;
-use PasswordReset;
-use Sanitizer;
-use Status;
+use MediaWiki\Parser\Sanitizer;
+use MediaWiki\Status\Status;
+use MediaWiki\User\PasswordReset;
 use Wikimedia\ParamValidator\ParamValidator;
 
 /**

@@ -8,8 +8,8 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Api;
 
-use ApiBase;
-use ApiMain;
+use MediaWiki\Api\ApiBase;
+use MediaWiki\Api\ApiMain;
 use MediaWiki\Auth\AuthManager;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PasswordValidator;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;

@@ -8,16 +8,16 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Auth;
 
-use ConfigException;
+use MediaWiki\Config\ConfigException;
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
+use MediaWiki\Password\UserPasswordPolicy;
 use MediaWiki\User\UserFactory;
 use NativePasswordPolicy\EngineException;
 use NativePasswordPolicy\PasswordGenerator;
 use Psr\Log\LoggerInterface;
 use RuntimeException;
-use UserPasswordPolicy;
 
 /**
  * Makes temporary passwords in the native module (OS CSPRNG, configured alphabet and length)

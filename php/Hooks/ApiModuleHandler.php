@@ -8,9 +8,9 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Hooks;
 
-use ApiModuleManager;
-use Config;
+use MediaWiki\Api\ApiModuleManager;
 use MediaWiki\Api\Hook\ApiMain__moduleManagerHook;
+use MediaWiki\Config\Config;
 use MediaWiki\Extension\NativePasswordPolicy\Api\ApiResetPassword;
 use MediaWiki\Extension\NativePasswordPolicy\Api\ApiValidatePassword;
 use ReflectionClass;
@@ -29,7 +29,7 @@ class ApiModuleHandler implements ApiMain__moduleManagerHook {
 	 */
 	public const MODULES = [
 		'validatepassword' => [
-			'replaces' => \ApiValidatePassword::class,
+			'replaces' => \MediaWiki\Api\ApiValidatePassword::class,
 			'spec' => [
 				'class' => ApiValidatePassword::class,
 				'services' => [
@@ -41,7 +41,7 @@ class ApiModuleHandler implements ApiMain__moduleManagerHook {
 			],
 		],
 		'resetpassword' => [
-			'replaces' => \ApiResetPassword::class,
+			'replaces' => \MediaWiki\Api\ApiResetPassword::class,
 			'spec' => [
 				'class' => ApiResetPassword::class,
 				'services' => [

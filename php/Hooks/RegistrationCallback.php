@@ -8,8 +8,8 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Hooks;
 
-use ConfigException;
 use MediaWiki\Auth\TemporaryPasswordPrimaryAuthenticationProvider;
+use MediaWiki\Config\ConfigException;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\NativeTemporaryPasswordProvider;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
 use MediaWiki\Extension\NativePasswordPolicy\Compat\ClassAliases;

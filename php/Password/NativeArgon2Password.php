@@ -8,11 +8,11 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Password;
 
-use ConfigException;
+use MediaWiki\Config\ConfigException;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
+use MediaWiki\Password\Password;
 use NativePasswordPolicy\Argon2Hasher;
 use NativePasswordPolicy\EngineException;
-use Password;
 
 /**
  * The `argon2` password type, hashed and verified in the native module.

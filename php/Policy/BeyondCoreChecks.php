@@ -8,8 +8,8 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Policy;
 
-use Config;
-use ConfigException;
+use MediaWiki\Config\Config;
+use MediaWiki\Config\ConfigException;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\SetupProblems;
 
 /**

@@ -12,15 +12,16 @@ use DomainException;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\SetupProblems;
+use MediaWiki\Password\UserPasswordPolicy;
+use MediaWiki\Status\Status;
+use MediaWiki\User\User;
 use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserIdentity;
 use NativePasswordPolicy\Engine;
 use NativePasswordPolicy\EngineException;
 use NativePasswordPolicy\PasswordGenerator;
 use Psr\Log\LoggerInterface;
-use Status;
 use Throwable;
-use User;
 
 /**
  * Runs password policy checks in the native module and turns its verdicts into the
@@ -318,7 +319,7 @@ class PolicyEngine {
 					: CorePolicyChecks::coreCallable( $nativeCheck );
 			}
 		}
-		$upp = new \UserPasswordPolicy( [ 'default' => $policies ], $checks );
+		$upp = new UserPasswordPolicy( [ 'default' => $policies ], $checks );
 		return $upp->checkUserPasswordForGroups( $user, $password, [] );
 	}
 

@@ -8,15 +8,15 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Reset;
 
-use DeferredUpdates;
 use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Deferred\DeferredUpdates;
 use MediaWiki\MainConfigNames;
+use MediaWiki\User\PasswordReset;
+use MediaWiki\User\User;
 use MediaWiki\User\UserNameUtils;
-use PasswordReset;
 use Psr\Log\LoggerInterface;
 use StatusValue;
 use Throwable;
-use User;
 use Wikimedia\Rdbms\IDatabase;
 use Wikimedia\Rdbms\ILoadBalancer;
 

@@ -8,8 +8,8 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Reset;
 
-use BagOStuff;
-use PasswordFactory;
+use MediaWiki\Password\PasswordFactory;
+use Wikimedia\ObjectCache\BagOStuff;
 
 /**
  * Makes the post-send work of every password reset hold the worker as a real one does.

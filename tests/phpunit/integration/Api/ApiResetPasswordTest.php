@@ -7,13 +7,13 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Integration\Api;
 
-use ApiTestCase;
-use ApiUsageException;
-use DeferredUpdates;
+use MediaWiki\Api\ApiUsageException;
 use MediaWiki\Block\DatabaseBlock;
+use MediaWiki\Deferred\DeferredUpdates;
 use MediaWiki\Extension\NativePasswordPolicy\Api\ApiResetPassword;
 use MediaWiki\MainConfigNames;
-use User;
+use MediaWiki\Tests\Api\ApiTestCase;
+use MediaWiki\User\User;
 
 /**
  * action=resetpassword as the API documentation describes it, run against the extension's

@@ -7,10 +7,11 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Integration\Api;
 
-use ApiTestCase;
-use ApiUsageException;
+use MediaWiki\Api\ApiCheckToken;
+use MediaWiki\Api\ApiUsageException;
 use MediaWiki\Extension\NativePasswordPolicy\Api\ApiResetPassword;
 use MediaWiki\Extension\NativePasswordPolicy\Api\ApiValidatePassword;
+use MediaWiki\Tests\Api\ApiTestCase;
 
 /**
  * action=validatepassword as the API documentation describes it, run against the extension's
@@ -73,9 +74,9 @@ class ApiValidatePasswordTest extends ApiTestCase {
 	 * A module an operator or another extension put in place of core's stays.
 	 */
 	public function testAnotherReplacementIsLeftAlone(): void {
-		$this->overrideConfigValue( 'APIModules', [ 'validatepassword' => \ApiCheckToken::class ] );
+		$this->overrideConfigValue( 'APIModules', [ 'validatepassword' => ApiCheckToken::class ] );
 		[ , , , $main ] = $this->doApiRequest( [ 'action' => 'checktoken', 'type' => 'csrf', 'token' => 'x' ], null, true );
-		$this->assertSame( \ApiCheckToken::class, $main->getModuleManager()->getClassName( 'validatepassword' ) );
+		$this->assertSame( ApiCheckToken::class, $main->getModuleManager()->getClassName( 'validatepassword' ) );
 		$this->assertSame( ApiResetPassword::class, $main->getModuleManager()->getClassName( 'resetpassword' ) );
 	}
 

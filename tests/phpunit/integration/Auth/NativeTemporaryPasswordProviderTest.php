@@ -7,14 +7,14 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Integration\Auth;
 
-use DeferredUpdates;
 use MediaWiki\Auth\AuthenticationRequest;
 use MediaWiki\Auth\AuthManager;
 use MediaWiki\Auth\TemporaryPasswordAuthenticationRequest;
 use MediaWiki\Auth\TemporaryPasswordPrimaryAuthenticationProvider;
+use MediaWiki\Deferred\DeferredUpdates;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\NativeTemporaryPasswordProvider;
+use MediaWiki\User\User;
 use MediaWikiIntegrationTestCase;
-use User;
 
 /**
  * The provider inside MediaWiki's real AuthManager and PasswordReset: the password stored in

@@ -7,7 +7,7 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Integration\Auth;
 
-use ConfigException;
+use MediaWiki\Config\ConfigException;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
 use MediaWikiIntegrationTestCase;
 use NativePasswordPolicy\PasswordGenerator;

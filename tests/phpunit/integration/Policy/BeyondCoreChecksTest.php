@@ -12,11 +12,11 @@ use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
 use MediaWiki\MainConfigNames;
 use MediaWiki\MainConfigSchema;
+use MediaWiki\Status\Status;
+use MediaWiki\User\User;
 use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserIdentityValue;
 use MediaWikiIntegrationTestCase;
-use Status;
-use User;
 
 /**
  * The checks beyond core in a real wiki: registered by the extension, fed by its settings and

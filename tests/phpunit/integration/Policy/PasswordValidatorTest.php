@@ -10,9 +10,10 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Integration\Policy;
 use InvalidArgumentException;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PasswordValidator;
 use MediaWiki\MainConfigNames;
+use MediaWiki\Password\UserPasswordPolicy;
+use MediaWiki\Status\Status;
+use MediaWiki\User\User;
 use MediaWikiIntegrationTestCase;
-use Status;
-use User;
 
 /**
  * PasswordValidator gives what User::checkPasswordValidity() gives, hooks included.
@@ -99,7 +100,7 @@ class PasswordValidatorTest extends MediaWikiIntegrationTestCase {
 
 	public function testPoliciesForUser(): void {
 		$sysop = $this->getTestSysop()->getUser();
-		$upp = new \UserPasswordPolicy(
+		$upp = new UserPasswordPolicy(
 			$this->getServiceContainer()->getMainConfig()->get( MainConfigNames::PasswordPolicy )['policies'],
 			$this->getServiceContainer()->getMainConfig()->get( MainConfigNames::PasswordPolicy )['checks']
 		);

@@ -12,11 +12,11 @@ use MediaWiki\Extension\NativePasswordPolicy\Policy\CorePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
 use MediaWiki\MainConfigSchema;
+use MediaWiki\Password\UserPasswordPolicy;
+use MediaWiki\Status\Status;
 use MediaWiki\User\UserIdentityValue;
 use MediaWikiIntegrationTestCase;
-use Status;
 use StatusValue;
-use UserPasswordPolicy;
 use Wikimedia\CommonPasswords\CommonPasswords;
 
 /**

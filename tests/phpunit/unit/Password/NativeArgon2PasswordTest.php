@@ -7,10 +7,10 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Unit\Password;
 
-use Argon2Password;
-use ConfigException;
+use MediaWiki\Config\ConfigException;
 use MediaWiki\Extension\NativePasswordPolicy\Password\NativeArgon2Password;
-use PasswordFactory;
+use MediaWiki\Password\Argon2Password;
+use MediaWiki\Password\PasswordFactory;
 use PasswordTestCase;
 
 /**

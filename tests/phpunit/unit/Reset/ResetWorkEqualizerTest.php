@@ -7,10 +7,11 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Unit\Reset;
 
-use HashBagOStuff;
 use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetWorkEqualizer;
+use MediaWiki\Password\Password;
+use MediaWiki\Password\PasswordFactory;
 use MediaWikiUnitTestCase;
-use PasswordFactory;
+use Wikimedia\ObjectCache\HashBagOStuff;
 
 /**
  * A reset that sends no mail spends at least the CPU and wall time of the real resets seen, and
@@ -148,7 +149,7 @@ class ResetWorkEqualizerTest extends MediaWikiUnitTestCase {
 /**
  * A hasher that counts the passwords it hashes.
  */
-class CountingPassword extends \Password {
+class CountingPassword extends Password {
 
 	public static int $hashed = 0;
 
