@@ -18,6 +18,7 @@ use TestLogger;
  * Temporary passwords made for real users of the test wiki: every default group's policy,
  * checked by core's own User::checkPasswordValidity().
  *
+ * @group Database
  * @covers \MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator
  * @covers \MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine::generatePassword
  */
