@@ -76,7 +76,11 @@ class RegistrationCallbackCredentialsTest extends MediaWikiUnitTestCase {
 		RegistrationCallback::onRegistration();
 		$this->assertSame( 'MySite\\Argon2Password', $GLOBALS['wgPasswordConfig']['argon2']['class'] );
 		$this->assertSame( 'MySite\\TemporaryPasswords', $GLOBALS['wgAuthManagerAutoConfig']['primaryauth'][self::PROVIDER_KEY]['class'] );
-		$this->assertSame( [ 'DBLoadBalancer', 'UserOptionsLookup' ], $GLOBALS['wgAuthManagerAutoConfig']['primaryauth'][self::PROVIDER_KEY]['services'] );
+		$this->assertSame(
+			MainConfigSchema::AuthManagerAutoConfig['default']['primaryauth'][self::PROVIDER_KEY]['services'],
+			$GLOBALS['wgAuthManagerAutoConfig']['primaryauth'][self::PROVIDER_KEY]['services'],
+			'core\'s services, no generator added'
+		);
 	}
 
 	public function testSettingsTurnEachReplacementOff(): void {
