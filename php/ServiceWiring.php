@@ -69,9 +69,8 @@ return [
 		return new ResetWorkEqualizer(
 			$services->getLocalServerObjectCache(),
 			$services->getPasswordFactory(),
-			// Only web requests answer before the work; nobody times a maintenance script.
 			$services->getMainConfig()->get( 'NativePasswordPolicyResetEqualizeWork' )
-				&& !$services->getMainConfig()->get( 'CommandLineMode' )
+				&& ResetWorkEqualizer::isTimedAt( MW_ENTRY_POINT )
 		);
 	},
 	'NativePasswordPolicy.TemporaryPasswordGenerator' => static function (

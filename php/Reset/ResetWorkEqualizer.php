@@ -69,6 +69,19 @@ class ResetWorkEqualizer {
 	}
 
 	/**
+	 * Whether a client can time the resets of requests through an entry point: web requests
+	 * answer before the work; nobody times a maintenance script (or a test run).
+	 *
+	 * @param string $entryPoint MW_ENTRY_POINT: 'cli' for maintenance scripts and PHPUnit in
+	 *   1.39 and 1.43 alike (unlike `$wgCommandLineMode`, deprecated in 1.42), 'api', 'index',
+	 *   ... for web requests, 'unknown' for an entry point that does not say
+	 * @return bool
+	 */
+	public static function isTimedAt( string $entryPoint ): bool {
+		return $entryPoint !== 'cli';
+	}
+
+	/**
 	 * The post-send work of a reset starts.
 	 */
 	public function begin(): void {

@@ -144,6 +144,23 @@ class ResetWorkEqualizerTest extends MediaWikiUnitTestCase {
 			$this->assertLessThan( self::REAL_WALL / 2, self::now() - $start );
 		}
 	}
+
+	public static function provideEntryPoints(): array {
+		return [
+			'maintenance script or PHPUnit' => [ 'cli', false ],
+			'api.php' => [ 'api', true ],
+			'index.php' => [ 'index', true ],
+			'rest.php' => [ 'rest', true ],
+			'an entry point that does not say' => [ 'unknown', true ],
+		];
+	}
+
+	/**
+	 * @dataProvider provideEntryPoints
+	 */
+	public function testOnlyWebRequestsAreTimed( string $entryPoint, bool $timed ): void {
+		$this->assertSame( $timed, ResetWorkEqualizer::isTimedAt( $entryPoint ) );
+	}
 }
 
 /**
