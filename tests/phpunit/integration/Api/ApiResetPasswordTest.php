@@ -105,7 +105,9 @@ class ApiResetPasswordTest extends ApiTestCase {
 		$this->assertSame( $user->getEmail(), $mail['to'] );
 		$this->assertMatchesRegularExpression( '/Temporary password:\s*(\S+)/', $mail['body'] );
 		preg_match( '/Temporary password:\s*(\S+)/', $mail['body'], $match );
-		$stored = $this->db->selectField( 'user', 'user_newpassword', [ 'user_id' => $user->getId() ], __METHOD__ );
+		// The test database ($this->db is deprecated in 1.43, getDb() not in 1.39)
+		$db = $this->getServiceContainer()->getDBLoadBalancer()->getConnection( DB_PRIMARY );
+		$stored = $db->selectField( 'user', 'user_newpassword', [ 'user_id' => $user->getId() ], __METHOD__ );
 		$this->assertTrue(
 			$this->getServiceContainer()->getPasswordFactory()->newFromCiphertext( $stored )->verify( $match[1] ),
 			'the mailed password is the stored temporary password'

@@ -64,7 +64,9 @@ class NativeTemporaryPasswordProviderTest extends MediaWikiIntegrationTestCase {
 	}
 
 	private function storedTemporaryPassword( User $user ): string {
-		return (string)$this->db->selectField( 'user', 'user_newpassword', [ 'user_id' => $user->getId() ], __METHOD__ );
+		// The test database ($this->db is deprecated in 1.43, getDb() not in 1.39)
+		$db = $this->getServiceContainer()->getDBLoadBalancer()->getConnection( DB_PRIMARY );
+		return (string)$db->selectField( 'user', 'user_newpassword', [ 'user_id' => $user->getId() ], __METHOD__ );
 	}
 
 	private function mailedPassword( string $body ): string {
@@ -198,7 +200,7 @@ class NativeTemporaryPasswordProviderTest extends MediaWikiIntegrationTestCase {
 
 	public function testAccountCreatedByMailGetsAStoredPasswordMadeForIt(): void {
 		$creator = $this->getTestSysop()->getUser();
-		$user = User::newFromName( 'NativeTempPassNewUser' );
+		$user = $this->getServiceContainer()->getUserFactory()->newFromName( 'NativeTempPassNewUser' );
 		$user->setEmail( 'new@example.org' );
 		$req = TemporaryPasswordAuthenticationRequest::newRandom();
 		$req->username = $user->getName();
