@@ -77,7 +77,10 @@ class ApiResetPassword extends ApiBase {
 		// The documented answers to malformed requests.
 		$this->requireOnlyOneParameter( $params, ...array_keys( $this->getAllowedParams() ) );
 		if ( $params['email'] && !Sanitizer::validateEmail( $params['email'] ) ) {
-			$this->dieWithError( 'apierror-passwordreset-invalidemail' );
+			// Core's own message where core gives this answer itself (1.42 and later), so that
+			// the answer is core's; the extension's before.
+			$this->dieWithError( $this->msg( 'passwordreset-invalidemail' )->inLanguage( 'en' )->exists()
+				? 'passwordreset-invalidemail' : 'apierror-passwordreset-invalidemail' );
 		}
 
 		// The same answer for every target: it tells nothing about accounts.

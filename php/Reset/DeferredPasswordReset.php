@@ -15,6 +15,7 @@ use MediaWiki\User\PasswordReset;
 use MediaWiki\User\User;
 use MediaWiki\User\UserNameUtils;
 use Psr\Log\LoggerInterface;
+use Sanitizer;
 use StatusValue;
 use Throwable;
 use Wikimedia\Rdbms\IDatabase;
@@ -71,7 +72,7 @@ class DeferredPasswordReset {
 	 * exist, and schedules the real reset to run after the response.
 	 *
 	 * The checks made here are those of PasswordReset::execute() that come before it looks at
-	 * the target, in the same order and with the same errors.
+	 * the target, in the same order and with the same errors, as the installed release makes them.
 	 *
 	 * @param User $performer Must pass PasswordReset::isAllowed() (the caller checks it)
 	 * @param string|null $username
@@ -89,13 +90,30 @@ class DeferredPasswordReset {
 		}
 		$routes = $this->options->get( MainConfigNames::PasswordResetRoutes )
 			+ [ 'username' => false, 'email' => false ];
-		// PHP truthiness on purpose, as in core: "" and "0" select no route.
-		$byUsername = $routes['username'] && $username;
-		if ( !$byUsername && !( $routes['email'] && $email ) ) {
-			return StatusValue::newFatal( 'passwordreset-nodata' );
-		}
-		if ( $byUsername && !$this->userNameUtils->getCanonical( $username ) ) {
-			return StatusValue::newFatal( 'noname' );
+		if ( version_compare( MW_VERSION, '1.42', '>=' ) ) {
+			// PasswordReset::execute() of 1.42 and later drops only empty strings, then checks
+			// the name and the address before it asks for data.
+			$username = $routes['username'] && $username !== '' ? $username : null;
+			$email = $routes['email'] && $email !== '' ? $email : null;
+			if ( $username !== null && !$this->userNameUtils->getCanonical( $username ) ) {
+				return StatusValue::newFatal( 'noname' );
+			}
+			if ( $email !== null && !Sanitizer::validateEmail( $email ) ) {
+				return StatusValue::newFatal( 'passwordreset-invalidemail' );
+			}
+			if ( $username === null && $email === null ) {
+				return StatusValue::newFatal( 'passwordreset-nodata' );
+			}
+			$byUsername = $username !== null;
+		} else {
+			// 1.39: PHP truthiness, so that "" and "0" select no route.
+			$byUsername = $routes['username'] && $username;
+			if ( !$byUsername && !( $routes['email'] && $email ) ) {
+				return StatusValue::newFatal( 'passwordreset-nodata' );
+			}
+			if ( $byUsername && !$this->userNameUtils->getCanonical( $username ) ) {
+				return StatusValue::newFatal( 'noname' );
+			}
 		}
 
 		DeferredUpdates::addCallableUpdate(

@@ -178,6 +178,15 @@ final class ThrowawayWiki {
 		return $m[1];
 	}
 
+	/**
+	 * The path of one of core's maintenance scripts, by its 1.39 file name (e.g. "version.php"):
+	 * 1.43 spells some with a capital letter ("Version.php").
+	 */
+	public function coreScript( string $name ): string {
+		$path = $this->coreDir() . "/maintenance/$name";
+		return is_file( $path ) ? $path : $this->coreDir() . '/maintenance/' . ucfirst( $name );
+	}
+
 	/** The MediaWiki core directory this wiki runs on. */
 	public function coreDir(): string {
 		return $this->state['core'];

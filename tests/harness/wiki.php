@@ -9,6 +9,9 @@
  *       installs and starts a wiki, prints its description as JSON;
  *       --server fpm serves it with nginx + php8.2-fpm (static pool of N workers, opcache on);
  *       --mediawiki: the MediaWiki release (default $NPP_MEDIAWIKI, else 1.43; see ThrowawayWiki::core())
+ *   php tests/harness/wiki.php users --dir DIR < users.json
+ *       creates accounts through MediaWiki (ThrowawayWiki::createUsers(): a JSON list of
+ *       {"name", "password", "email", "emailConfirmed", "realName", "groups"})
  *   php tests/harness/wiki.php down --dir DIR [--keep]
  *       stops the wiki's processes (by PID) and removes DIR unless --keep
  *
@@ -66,6 +69,13 @@ try {
 			], static fn ( $value ) => $value !== null ) );
 			echo json_encode( $wiki->describe(), JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES ), "\n";
 			break;
+		case 'users':
+			if ( !isset( $options['dir'] ) ) {
+				throw new InvalidArgumentException( 'users needs --dir' );
+			}
+			ThrowawayWiki::attach( $options['dir'] )->createUsers(
+				json_decode( stream_get_contents( STDIN ), true, 8, JSON_THROW_ON_ERROR ) );
+			break;
 		case 'down':
 			if ( !isset( $options['dir'] ) ) {
 				throw new InvalidArgumentException( 'down needs --dir' );
@@ -75,6 +85,7 @@ try {
 		default:
 			fwrite( STDERR, "usage: wiki.php up [--dir DIR] [--port PORT] [--without-extension] [--settings FILE] [--echo-mail]\n"
 				. "                   [--server builtin|fpm] [--workers N] [--no-opcache] [--mediawiki 1.43|1.39]\n"
+				. "       wiki.php users --dir DIR < users.json\n"
 				. "       wiki.php down --dir DIR [--keep]\n" );
 			exit( 2 );
 	}

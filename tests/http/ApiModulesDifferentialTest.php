@@ -169,10 +169,10 @@ class ApiModulesDifferentialTest extends TestCase {
 				'params' => [ 'token' => '@token' ],
 				'deviation' => [ 'passwordreset-nodata', 'missingparam' ],
 			],
+			// Core answers it as documented since 1.42.
 			'resetpassword malformed address' => [
 				'params' => [ 'email' => 'not-an-address', 'token' => '@token' ],
-				'deviation' => [ 'success', 'passwordreset-invalidemail' ],
-			],
+			] + ( self::coreAtLeast( '1.42' ) ? [] : [ 'deviation' => [ 'success', 'passwordreset-invalidemail' ] ] ),
 			'resetpassword username route only, email given' => [
 				'variant' => 'routes-username',
 				'params' => [ 'email' => 'alice@example.org', 'token' => '@token' ],
@@ -252,7 +252,9 @@ class ApiModulesDifferentialTest extends TestCase {
 
 	public function testDocumentedErrorsAreTranslated(): void {
 		$extension = self::$pair->wikis['extension']->client();
-		foreach ( [ 'en' => 'Invalid email address', 'qqx' => '(apierror-passwordreset-invalidemail)' ] as $language => $text ) {
+		// Core's message since 1.42, which gives this answer itself; the extension's before.
+		$key = self::coreAtLeast( '1.42' ) ? 'passwordreset-invalidemail' : 'apierror-passwordreset-invalidemail';
+		foreach ( [ 'en' => 'Invalid email address', 'qqx' => "($key)" ] as $language => $text ) {
 			$answer = $extension->post( [
 				'action' => 'resetpassword', 'email' => 'not-an-address', 'token' => self::ANON_TOKEN,
 				'errorformat' => 'plaintext', 'formatversion' => 2, 'uselang' => $language,
@@ -276,7 +278,10 @@ class ApiModulesDifferentialTest extends TestCase {
 			],
 			array_column( $extension, 'classname' )
 		);
-		$this->assertSame( [ 'ApiValidatePassword', 'ApiResetPassword' ], array_column( $core, 'classname' ) );
+		// Core's modules are namespaced since 1.43.
+		$this->assertSame( self::coreAtLeast( '1.43' )
+			? [ 'MediaWiki\\Api\\ApiValidatePassword', 'MediaWiki\\Api\\ApiResetPassword' ]
+			: [ 'ApiValidatePassword', 'ApiResetPassword' ], array_column( $core, 'classname' ) );
 		$this->assertSame( [ 'NativePasswordPolicy', 'NativePasswordPolicy' ], array_column( $extension, 'source' ) );
 		$differing = [ 'classname', 'source', 'sourcename', 'licenselink' ];
 		foreach ( [ 0, 1 ] as $i ) {
@@ -411,6 +416,11 @@ class ApiModulesDifferentialTest extends TestCase {
 	/**
 	 * What legitimately differs between two wikis: their ports, and the time of the block.
 	 */
+	/** Whether the MediaWiki the tests run on is at least $version (data providers run before the wikis). */
+	private static function coreAtLeast( string $version ): bool {
+		return version_compare( ThrowawayWiki::versionOf( ThrowawayWiki::core() ), $version, '>=' );
+	}
+
 	private static function normalise( string $body ): string {
 		$body = preg_replace( '/127\.0\.0\.1:\d+/', '127.0.0.1:PORT', $body );
 		$body = preg_replace( '/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/', 'TIMESTAMP', $body );

@@ -67,9 +67,11 @@ class BadInputTest extends TestCase {
 			foreach ( $answer['errors'] ?? [] as $error ) {
 				$this->assertStringNotContainsString( 'internal_api_error', $error['code'], "$label: " . json_encode( $error ) );
 			}
-			// The only part that differs between two identical wikis: their URL.
+			// The only part that differs between two identical wikis: their URL (docref, and the
+			// reset link of 1.43's fatalpassworderror).
 			unset( $answer['docref'] );
-			$answers[$label] = $answer;
+			$url = substr( json_encode( $wiki->url() ), 1, -1 );
+			$answers[$label] = json_decode( str_replace( $url, 'http:\\/\\/WIKI', json_encode( $answer ) ), true );
 		}
 		return $answers;
 	}

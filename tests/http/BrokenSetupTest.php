@@ -130,7 +130,7 @@ class BrokenSetupTest extends TestCase {
 		$this->assertStringContainsString( 'Passwords cannot be checked on this wiki right now', $login['clientlogin']['message'] );
 
 		// A maintenance script says it before anything else, and runs.
-		[ $code, $out, $err ] = $wiki->php( [ $wiki->coreDir() . '/maintenance/version.php' ] );
+		[ $code, $out, $err ] = $wiki->php( [ $wiki->coreScript( 'version.php' ) ] );
 		$this->assertSame( 0, $code, $err );
 		$this->assertStringContainsString( 'MediaWiki version', $out );
 		$this->assertStringStartsWith(
@@ -162,7 +162,7 @@ class BrokenSetupTest extends TestCase {
 		[ $mail ] = $wiki->waitForMails( 1 );
 		$this->assertMatchesRegularExpression( '/^[0-9a-v]{10}$/', $mail->temporaryPassword() );
 
-		[ , , $err ] = $wiki->php( [ $wiki->coreDir() . '/maintenance/version.php' ] );
+		[ , , $err ] = $wiki->php( [ $wiki->coreScript( 'version.php' ) ] );
 		$this->assertStringContainsString( 'NativePasswordPolicy: Password checks run on MediaWiki\'s own PHP checks', $err );
 		$this->assertNoFatal( $wiki );
 	}
@@ -180,7 +180,7 @@ class BrokenSetupTest extends TestCase {
 		$this->assertStringContainsString( 'Build it for PHP ' . PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION, $version );
 		$this->assertRefusedByApi( $this->validate( $wiki, 'password' ), 'validatepassword' );
 
-		[ $code, , $err ] = $wiki->php( [ $wiki->coreDir() . '/maintenance/version.php' ] );
+		[ $code, , $err ] = $wiki->php( [ $wiki->coreScript( 'version.php' ) ] );
 		$this->assertSame( 0, $code, $err );
 		// PHP's own warning, then the extension's explanation.
 		$this->assertStringContainsString( 'Module compiled with module API=20100525', $err );
@@ -207,7 +207,7 @@ class BrokenSetupTest extends TestCase {
 			$version = $this->page( $wiki, 'Special:Version' );
 			$this->assertStringContainsString( "Invalid setting, left unused until it is fixed in LocalSettings.php: $message", $version, $line );
 
-			[ $code, $out, $err ] = $wiki->php( [ $wiki->coreDir() . '/maintenance/version.php' ] );
+			[ $code, $out, $err ] = $wiki->php( [ $wiki->coreScript( 'version.php' ) ] );
 			$this->assertSame( 0, $code, "$line: $err" );
 			$this->assertStringContainsString( 'MediaWiki version', $out, $line );
 			$this->assertStringContainsString( "NativePasswordPolicy: Invalid setting: $message", $err, $line );

@@ -2,15 +2,18 @@
 //   1. Special:Version lists the extension and the native module with its version and build;
 //   2. the administrator logs in;
 //   3. Special:ChangePassword refuses the common password "password" with the translated message,
-//      in English and in German.
-// Usage: node demo.mjs URL USER PASSWORD VERSION OUTDIR
+//      in English and in German;
+//   4. with RESETUSER and DEMOLOG: Special:PasswordReset for that user (the demo's user with a
+//      confirmed address) mails a temporary password, read from the demo's output as its operator
+//      reads it, which logs in and leads to the form that sets a new password.
+// Usage: node demo.mjs URL USER PASSWORD VERSION OUTDIR [RESETUSER DEMOLOG]
 // Prints one line per check and "N passed, N failed"; exits non-zero on any failure.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 
-const [ url, user, password, version, outDir ] = process.argv.slice( 2 );
+const [ url, user, password, version, outDir, resetUser, demoLog ] = process.argv.slice( 2 );
 if ( !outDir ) {
-	console.error( 'usage: node demo.mjs URL USER PASSWORD VERSION OUTDIR' );
+	console.error( 'usage: node demo.mjs URL USER PASSWORD VERSION OUTDIR [RESETUSER DEMOLOG]' );
 	process.exit( 2 );
 }
 mkdirSync( outDir, { recursive: true } );
@@ -89,8 +92,61 @@ try {
 		await page.locator( '#content' ).screenshot( { path: `${ outDir }/${ 3 + index }-change-password-${ lang }.png` } );
 	}
 	await setLanguage( 'en' );
+
+	// 4. A password reset, as a visitor who forgot their password makes it.
+	if ( resetUser ) {
+		const visitor = await browser.newPage( { viewport: { width: 1200, height: 900 } } );
+		const mailsBefore = mailedPasswords( demoLog ).length;
+		await visitor.goto( wiki( 'Special:PasswordReset' ) );
+		await visitor.fill( 'input[name="wpUsername"]', resetUser );
+		await Promise.all( [ visitor.waitForNavigation(), visitor.locator( '#mw-content-text form [type="submit"]' ).first().click() ] );
+		await visitor.locator( '#content' ).screenshot( { path: `${ outDir }/5-password-reset-sent.png` } );
+		let mailed = [];
+		for ( let i = 0; i < 100 && mailed.length <= mailsBefore; i++ ) {
+			await new Promise( ( resolve ) => setTimeout( resolve, 100 ) );
+			mailed = mailedPasswords( demoLog );
+		}
+		check( mailed.length === mailsBefore + 1, `Special:PasswordReset for ${ resetUser }: one mail printed by the demo`,
+			`${ mailed.length - mailsBefore } new` );
+		const temporary = mailed[ mailed.length - 1 ];
+		if ( temporary ) {
+			await visitor.goto( wiki( 'Special:UserLogin' ) );
+			await visitor.fill( '#wpName1', resetUser );
+			await visitor.fill( '#wpPassword1', temporary );
+			await Promise.all( [ visitor.waitForNavigation(), visitor.click( '#wpLoginAttempt' ) ] );
+			const newPassword = visitor.locator( 'input[name="password"]' );
+			check( await newPassword.count() === 1 && await visitor.locator( 'input[name="retype"]' ).count() === 1,
+				'the mailed temporary password logs in and asks for a new password',
+				( await visitor.locator( '#content' ).innerText() ).slice( 0, 400 ) );
+			await visitor.locator( '#content' ).screenshot( { path: `${ outDir }/6-temporary-password-login.png` } );
+			const chosen = `Demo-${ Date.now() }-correct-horse`;
+			await newPassword.fill( chosen );
+			await visitor.fill( 'input[name="retype"]', chosen );
+			await Promise.all( [ visitor.waitForNavigation(), visitor.locator( '#content form [type="submit"]' ).first().click() ] );
+			const who = await visitor.locator( '#pt-userpage' ).innerText().catch( () => '' );
+			check( who.includes( resetUser ), `${ resetUser } is logged in with the new password`, who );
+		}
+	}
 } finally {
 	await browser.close();
 }
+/**
+ * The temporary passwords of the reset mails the demo printed so far (the line after
+ * "Temporary password:" of each mail), oldest first.
+ *
+ * @param {string} log
+ * @return {string[]}
+ */
+function mailedPasswords( log ) {
+	const lines = readFileSync( log, 'utf8' ).split( '\n' );
+	const found = [];
+	lines.forEach( ( line, i ) => {
+		if ( line.trim() === 'Temporary password:' && lines[ i + 1 ] ) {
+			found.push( lines[ i + 1 ].trim() );
+		}
+	} );
+	return found;
+}
+
 console.log( `${ passed } passed, ${ failed } failed` );
 process.exit( failed ? 1 : 0 );

@@ -3,16 +3,22 @@
 # headless Chromium (demo.mjs, with playwright-core from npm) and saves the screenshots in
 # target/screenshots/: Special:Version with the extension and the module's version, and
 # Special:ChangePassword refusing the common password "password" with the translated message
-# (English and German). Installs Chromium and playwright-core when missing.
-#   tests/screenshot/run.sh [--port 8089]
+# (English and German), and a password reset of the demo's user whose mail (printed by the demo)
+# logs in. Installs Chromium and playwright-core when missing.
+#   tests/screenshot/run.sh [--port 8089] [--mediawiki 1.43|1.39]
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 port=8089
-if [[ "${1:-}" == --port ]]; then
-	port="$2"
-fi
+mediawiki="${NPP_MEDIAWIKI:-1.43}"
+while (($#)); do
+	case "$1" in
+	--port) port="$2"; shift 2 ;;
+	--mediawiki) mediawiki="$2"; shift 2 ;;
+	*) echo "usage: tests/screenshot/run.sh [--port PORT] [--mediawiki 1.43|1.39]" >&2; exit 2 ;;
+	esac
+done
 shots="$repo/target/screenshots"
 
 bash "$repo/scripts/install-deps.sh" chromium
@@ -28,7 +34,7 @@ fi
 log="$(mktemp "${TMPDIR:-/tmp}/npp-demo-log-XXXXXX")"
 # The demo in its own process group, so that stopping it also stops its `tail -F`; its exit trap
 # then takes the wiki down.
-setsid bash "$repo/scripts/demo.sh" --port "$port" >"$log" 2>&1 &
+setsid bash "$repo/scripts/demo.sh" --port "$port" --mediawiki "$mediawiki" >"$log" 2>&1 &
 demo=$!
 stop_demo() {
 	kill -TERM -- "-$demo" 2>/dev/null || true
@@ -44,9 +50,10 @@ for _ in $(seq 1 600); do
 done
 read -r user password < <(sed -n 's/^ *Admin login: *\(.*\) \/ \(.*\)$/\1 \2/p' "$log")
 url="$(sed -n 's/^ *Wiki: *\(http[^ ]*\)\/index.php$/\1/p' "$log")"
-[[ -n "$url" && -n "$user" ]] || { cat "$log" >&2; echo "no URL or login in the demo's output" >&2; exit 1; }
+reset_user="$(sed -n 's/^ *Reset user: *\([^ ]*\) .*$/\1/p' "$log")"
+[[ -n "$url" && -n "$user" && -n "$reset_user" ]] || { cat "$log" >&2; echo "no URL or login in the demo's output" >&2; exit 1; }
 version="$(php -r 'echo json_decode(file_get_contents($argv[1]), true)["version"];' "$repo/extension.json")"
 
 rm -rf -- "$shots"
-node "$here/demo.mjs" "$url" "$user" "$password" "$version" "$shots"
+node "$here/demo.mjs" "$url" "$user" "$password" "$version" "$shots" "$reset_user" "$log"
 echo "Screenshots: $(ls "$shots" | tr '\n' ' ')in $shots"
