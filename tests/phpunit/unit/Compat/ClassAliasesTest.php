@@ -83,6 +83,32 @@ class ClassAliasesTest extends MediaWikiUnitTestCase {
 		}
 	}
 
+	/**
+	 * The extension's PHP names none of the table's classes by its 1.39 global name (deprecated
+	 * aliases on 1.43), neither in a use statement nor fully qualified.
+	 */
+	public function testTheCodeUsesTheNamespacedNames(): void {
+		$old = implode( '|', array_map( 'preg_quote', array_values( ClassAliases::CLASSES ) ) );
+		$repo = dirname( __DIR__, 4 );
+		$found = [];
+		foreach ( [ 'php', 'maintenance', 'tests/phpunit', 'benches/php' ] as $dir ) {
+			$files = new \RecursiveIteratorIterator( new \RecursiveDirectoryIterator( "$repo/$dir" ) );
+			foreach ( $files as $file ) {
+				if ( !str_ends_with( $file->getFilename(), '.php' ) ) {
+					continue;
+				}
+				$code = file_get_contents( $file->getPathname() );
+				// A use statement, or the name after a backslash that starts no longer name
+				$pattern = '/^use (' . $old . ');|(?<![\\\\\w\'])\\\\(' . $old . ')\b(?!\\\\)/m';
+				if ( preg_match_all( $pattern, $code, $m ) ) {
+					$found[substr( $file->getPathname(), strlen( $repo ) + 1 )] = array_values( array_filter(
+						array_merge( $m[1], $m[2] ) ) );
+				}
+			}
+		}
+		$this->assertSame( [], $found );
+	}
+
 	public function testAutoloadersSurroundMediaWikisOwn(): void {
 		ClassAliases::register();
 		$registered = ClassAliases::registered();
