@@ -13,7 +13,8 @@ use RuntimeException;
 /**
  * A throwaway MediaWiki 1.39 on SQLite, served over HTTP on 127.0.0.1, with an SMTP sink
  * that keeps its mail. Installed from Debian's `mediawiki` package in about a second,
- * with or without the extension, and torn down by PID.
+ * with or without the extension, and torn down by PID. NPP_MW_CORE names another core
+ * (e.g. Debian 13's 1.43), NPP_PHP_FPM another php-fpm.
  *
  * Two servers: PHP's built-in server (`php -S`, the default: no setup, enough for
  * functional tests) or nginx + php-fpm from Debian's packages (`'server' => 'fpm'`: the
@@ -27,10 +28,12 @@ use RuntimeException;
  */
 final class ThrowawayWiki {
 
+	/** MediaWiki core of the wikis unless NPP_MW_CORE names another (see core()). */
 	public const CORE = '/usr/share/mediawiki';
 	public const ADMIN_USER = 'Admin';
 	public const ADMIN_PASSWORD = 'Throwaway-Admin-Pass-2026';
 	private const PYTHON = '/usr/bin/python3';
+	/** php-fpm of the 'fpm' server unless NPP_PHP_FPM names another (see fpmBinary()). */
 	private const FPM_BINARY = '/usr/sbin/php-fpm8.2';
 	private const NGINX_BINARY = '/usr/sbin/nginx';
 	private const FPM_STATUS_PATH = '/fpm-status';
@@ -40,6 +43,16 @@ final class ThrowawayWiki {
 
 	private function __construct( array $state ) {
 		$this->state = $state;
+	}
+
+	/** The MediaWiki core directory the wikis run: NPP_MW_CORE, else Debian's. */
+	public static function core(): string {
+		return getenv( 'NPP_MW_CORE' ) ?: self::CORE;
+	}
+
+	/** The php-fpm binary of the 'fpm' server: NPP_PHP_FPM, else Debian 12's. */
+	public static function fpmBinary(): string {
+		return getenv( 'NPP_PHP_FPM' ) ?: self::FPM_BINARY;
 	}
 
 	/**
@@ -57,7 +70,8 @@ final class ThrowawayWiki {
 	 *   - settings (string): PHP code appended to LocalSettings.php
 	 *   - env (array<string,string>): more environment variables of the wiki's PHP processes
 	 *     (built-in server and command line), e.g. the module's test-only fault injection
-	 *   - server (string): 'builtin' (php -S, default) or 'fpm' (nginx + php8.2-fpm)
+	 *   - server (string): 'builtin' (php -S, default) or 'fpm' (nginx + php8.2-fpm, or the
+	 *     php-fpm of NPP_PHP_FPM)
 	 *   - workers (int): PHP workers: PHP_CLI_SERVER_WORKERS of the built-in server, or the
 	 *     static php-fpm pool size (default 2)
 	 *   - opcache (bool): fpm only, opcache on (default true; the built-in server runs the CLI's
@@ -208,8 +222,8 @@ final class ThrowawayWiki {
 	 */
 	public function maintenance( string $script, array $args = [], ?string $stdin = null ): string {
 		$path = str_starts_with( $script, '/' )
-			? [ self::CORE . '/maintenance/runScript.php', $script ]
-			: [ self::CORE . "/maintenance/$script" ];
+			? [ self::core() . '/maintenance/runScript.php', $script ]
+			: [ self::core() . "/maintenance/$script" ];
 		[ $code, $out, $err ] = $this->php( array_merge( $path, $args ), $stdin );
 		if ( $code !== 0 ) {
 			throw new RuntimeException( "$script failed ($code): $out $err" );
@@ -353,7 +367,7 @@ final class ThrowawayWiki {
 		return $environment + ( $this->state['env'] ?? [] ) + [
 			'MW_CONFIG_FILE' => $this->dir() . '/LocalSettings.php',
 			// Extension maintenance scripts find core through it when not under extensions/.
-			'MW_INSTALL_PATH' => self::CORE,
+			'MW_INSTALL_PATH' => self::core(),
 			'PATH' => getenv( 'PATH' ) ?: '/usr/bin:/bin',
 			'HOME' => $this->dir(),
 		];
@@ -363,7 +377,7 @@ final class ThrowawayWiki {
 		$dir = $this->dir();
 		// MW_CONFIG_FILE must not be set for the installer, or it looks for an existing wiki.
 		[ $code, $out, $err ] = self::run( [
-			PHP_BINARY, self::CORE . '/maintenance/install.php',
+			PHP_BINARY, self::core() . '/maintenance/install.php',
 			'--dbtype', 'sqlite', '--dbpath', "$dir/db", '--dbname', 'wiki',
 			'--server', $this->url(), '--scriptpath', '',
 			'--pass', self::ADMIN_PASSWORD, '--confpath', $dir,
@@ -419,7 +433,7 @@ final class ThrowawayWiki {
 			// The built-in server runs opcache (it is not the "cli" SAPI): make it look at
 			// LocalSettings.php on every request, since tests edit it while the wiki runs.
 			[ '-d', 'opcache.revalidate_freq=0' ],
-			[ '-S', '127.0.0.1:' . $this->state['port'], '-t', self::CORE ]
+			[ '-S', '127.0.0.1:' . $this->state['port'], '-t', self::core() ]
 		);
 		$environment = $this->phpEnvironment();
 		if ( $workers > 1 ) {
@@ -443,9 +457,9 @@ final class ThrowawayWiki {
 	 * wiki's SQLite files.
 	 */
 	private function startFpmStack( int $workers, bool $opcache ): void {
-		foreach ( [ self::FPM_BINARY, self::NGINX_BINARY ] as $binary ) {
+		foreach ( [ self::fpmBinary(), self::NGINX_BINARY ] as $binary ) {
 			if ( !is_executable( $binary ) ) {
-				throw new RuntimeException( "$binary is missing: run scripts/install-deps.sh (packages nginx php8.2-fpm)" );
+				throw new RuntimeException( "$binary is missing: run scripts/install-deps.sh (packages nginx php8.2-fpm), or set NPP_PHP_FPM" );
 			}
 		}
 		$dir = $this->dir();
@@ -512,7 +526,7 @@ final class ThrowawayWiki {
 			"\tkeepalive_timeout 65;",
 			"\tserver {",
 			"\t\tlisten 127.0.0.1:{$this->state['port']};",
-			"\t\troot " . self::CORE . ';',
+			"\t\troot " . self::core() . ';',
 			"\t\tindex index.php;",
 			"\t\tlocation = " . self::FPM_STATUS_PATH . " {",
 			"\t\t\tallow 127.0.0.1;",
@@ -532,7 +546,7 @@ final class ThrowawayWiki {
 		];
 		file_put_contents( "$conf/nginx.conf", implode( "\n", $nginx ) . "\n" );
 
-		$fpmCommand = [ self::FPM_BINARY, '--nodaemonize', '--fpm-config', "$conf/php-fpm.conf" ];
+		$fpmCommand = [ self::fpmBinary(), '--nodaemonize', '--fpm-config', "$conf/php-fpm.conf" ];
 		if ( $isRoot ) {
 			$fpmCommand[] = '--allow-to-run-as-root';
 		}
