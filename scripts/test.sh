@@ -3,9 +3,11 @@
 #   scripts/test.sh            all stages
 #   scripts/test.sh rust http  only the named stages
 # Stages (all by default): deps rust stubs lint module mediawiki http load maintenance install
-# screenshot (installs Chromium and drives the demo wiki in it; see tests/screenshot/run.sh)
+# php84 screenshot (installs Chromium and drives the demo wiki in it; see tests/screenshot/run.sh)
 # load is the smoke version of the load run (benches/load/run.php --smoke: 2,000 requests on
 # nginx + php-fpm, core and extension, zero errors); the full run is a benchmark, run by hand.
+# php84 builds and tests the module with Debian 13's PHP 8.4 and MediaWiki 1.43 in a Debian 13
+# root made with debootstrap and cached in .cache/trixie-root (see tests/php84/run.sh).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +15,7 @@ cd "$repo"
 
 stages=("$@")
 if ((${#stages[@]} == 0)); then
-	stages=(deps rust stubs lint module mediawiki http load maintenance install screenshot)
+	stages=(deps rust stubs lint module mediawiki http load maintenance install php84 screenshot)
 fi
 
 started=$SECONDS
@@ -74,12 +76,16 @@ for stage in "${stages[@]}"; do
 		step "Documented install steps into a fresh PHP configuration and wiki"
 		bash tests/install/run.sh
 		;;
+	php84)
+		step "PHP 8.4 and MediaWiki 1.43 in a Debian 13 root (tests/php84/run.sh)"
+		bash tests/php84/run.sh
+		;;
 	screenshot)
 		step "Demo wiki in headless Chromium (screenshots in target/screenshots)"
 		bash tests/screenshot/run.sh
 		;;
 	*)
-		echo "unknown stage: $stage (known: deps rust stubs lint module mediawiki http load maintenance install screenshot)" >&2
+		echo "unknown stage: $stage (known: deps rust stubs lint module mediawiki http load maintenance install php84 screenshot)" >&2
 		exit 2
 		;;
 	esac
