@@ -141,13 +141,31 @@ run_in_root() {
 		"$@"
 }
 
+# Ends the namespace started below (unshare's PID in $namespace) and exits with $1. unshare
+# ignores SIGINT and SIGTERM while it waits, so its child, the namespace's first process, is
+# ended instead: the kernel then ends every process in the namespace.
+end_namespace() {
+	local first
+	first="$(pgrep -P "$namespace" || true)"
+	if [[ -n "$first" ]]; then kill -KILL "$first" 2>/dev/null || true; fi
+	wait "$namespace" || true
+	exit "$1"
+}
+
 if [[ "${NPP_PHP84_NAMESPACE:-}" != 1 ]]; then
 	[[ $(id -u) -eq 0 ]] || die "needs root (debootstrap, chroot, a private mount namespace)"
 	command -v debootstrap >/dev/null || die "debootstrap is missing: run scripts/install-deps.sh"
-	# --kill-child: if this script is killed, the namespace's first process and so every
-	# process in the namespace goes with it.
-	NPP_PHP84_NAMESPACE=1 exec unshare --mount --pid --fork --kill-child --propagation private -- \
-		bash "${BASH_SOURCE[0]}" "$@"
+	# The namespace's first process is this script again; when it ends, the kernel ends every
+	# process left in the namespace. --kill-child ends it if unshare is killed. (<&0: a
+	# background command's input would be /dev/null, and `run.sh bash` wants the terminal.)
+	NPP_PHP84_NAMESPACE=1 unshare --mount --pid --fork --kill-child --propagation private -- \
+		bash "${BASH_SOURCE[0]}" "$@" <&0 &
+	namespace=$!
+	trap 'end_namespace 130' INT
+	trap 'end_namespace 143' TERM
+	status=0
+	wait "$namespace" || status=$?
+	exit "$status"
 fi
 
 # Inside the namespace: nothing mounted here is seen by the host or outlives the stage.
