@@ -10,6 +10,8 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Module;
 
 use NativePasswordPolicy\Engine;
 use NativePasswordPolicy\EngineException;
+use PHPUnit\Framework\Attributes\CoversNothing;
+use PHPUnit\Framework\Attributes\DataProvider;
 use PHPUnit\Framework\TestCase;
 use TypeError;
 
@@ -19,6 +21,7 @@ use TypeError;
  *
  * @coversNothing
  */
+#[CoversNothing]
 class EngineTest extends TestCase {
 
 	private const COMMON_FILE = '/usr/share/mediawiki/vendor/wikimedia/common-passwords/src/CommonPasswords/common-x64.json';
@@ -48,6 +51,7 @@ class EngineTest extends TestCase {
 	/**
 	 * @dataProvider provideBrokenConfig
 	 */
+	#[DataProvider( 'provideBrokenConfig' )]
 	public function testBrokenConfigIsAClearException( string $json, string $mentions ): void {
 		try {
 			new Engine( $json );

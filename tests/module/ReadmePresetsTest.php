@@ -10,6 +10,8 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Module;
 
 use NativePasswordPolicy\Engine;
 use NativePasswordPolicy\EngineException;
+use PHPUnit\Framework\Attributes\CoversNothing;
+use PHPUnit\Framework\Attributes\DataProvider;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -18,6 +20,7 @@ use PHPUnit\Framework\TestCase;
  *
  * @coversNothing
  */
+#[CoversNothing]
 class ReadmePresetsTest extends TestCase {
 
 	private const COMMON_FILE = '/usr/share/mediawiki/vendor/wikimedia/common-passwords/src/CommonPasswords/common-x64.json';
@@ -60,6 +63,7 @@ class ReadmePresetsTest extends TestCase {
 	/**
 	 * @dataProvider providePresets
 	 */
+	#[DataProvider( 'providePresets' )]
 	public function testPreset( string $code ): void {
 		$wgPasswordPolicy = [ 'policies' => self::CORE_POLICIES, 'checks' => [] ];
 		$wgPasswordDefault = 'pbkdf2';
