@@ -61,7 +61,25 @@ class EngineTest extends TestCase {
 	}
 
 	public function testMissingOrBrokenFilterIsAProblemNotAFatal(): void {
-		foreach ( [ '/nonexistent/common.json' => 'cannot read file', __FILE__ => 'not a Bloom filter file' ] as $file => $why ) {
+		$brokenJson = tempnam( sys_get_temp_dir(), 'npp-common-' );
+		file_put_contents( $brokenJson, '{"bit_array": {"len": 8}}' );
+		$files = [
+			'/nonexistent/common.json' => 'cannot read file',
+			// A PHP file, but not a list of the shape of common.php: the line is named.
+			__FILE__ => "not a common-password list (PHP array): line 2: expected 'return', found \"/**\"",
+			$brokenJson => 'not a Bloom filter file',
+			__DIR__ . '/phpunit.xml' => 'neither a Bloom filter',
+		];
+		try {
+			$this->assertBrokenFilesAreProblems( $files );
+		} finally {
+			unlink( $brokenJson );
+		}
+	}
+
+	/** @param array<string,string> $files file => what the problem says */
+	private function assertBrokenFilesAreProblems( array $files ): void {
+		foreach ( $files as $file => $why ) {
 			$engine = $this->engine( [ 'commonPasswordsFile' => $file ] );
 			$problems = $engine->problems();
 			$this->assertCount( 1, $problems );
