@@ -21,10 +21,8 @@ use TypeError;
  */
 class EngineTest extends TestCase {
 
-	private const COMMON_FILE = '/usr/share/mediawiki/vendor/wikimedia/common-passwords/src/CommonPasswords/common-x64.json';
-
-	private function engine( array $config = [ 'commonPasswordsFile' => self::COMMON_FILE ] ): Engine {
-		return new Engine( json_encode( $config ) );
+	private function engine( ?array $config = null ): Engine {
+		return new Engine( json_encode( $config ?? [ 'commonPasswordsFile' => CommonPasswordsFile::path() ] ) );
 	}
 
 	public function testExceptionClassAndCodes(): void {
