@@ -23,8 +23,6 @@ use PHPUnit\Framework\TestCase;
 #[CoversNothing]
 class ReadmePresetsTest extends TestCase {
 
-	private const COMMON_FILE = '/usr/share/mediawiki/vendor/wikimedia/common-passwords/src/CommonPasswords/common-x64.json';
-
 	/** Core's default policies (includes/MainConfigSchema.php of 1.39), which the presets change. */
 	private const CORE_POLICIES = [
 		'bureaucrat' => [ 'MinimalPasswordLength' => 10, 'MinimumPasswordLengthToLogin' => 1 ],
@@ -69,7 +67,7 @@ class ReadmePresetsTest extends TestCase {
 		$wgPasswordDefault = 'pbkdf2';
 		eval( $code );
 
-		$engine = new Engine( json_encode( [ 'commonPasswordsFile' => self::COMMON_FILE, 'siteName' => 'Example Wiki' ] ) );
+		$engine = new Engine( json_encode( [ 'commonPasswordsFile' => CommonPasswordsFile::path(), 'siteName' => 'Example Wiki' ] ) );
 		foreach ( $wgPasswordPolicy['policies'] as $group => $policy ) {
 			foreach ( $policy as $check => $settings ) {
 				$value = is_array( $settings ) ? $settings['value'] : $settings;
