@@ -47,13 +47,23 @@ return [
 		);
 	},
 	'NativePasswordPolicy.PolicyEngine' => static function ( MediaWikiServices $services ): PolicyEngine {
-		// The file core's own CommonPasswords class reads, found beside that class, so that answers
-		// are identical on every release: 1.39's Bloom filter (common-x64.json) or 1.43's exact
-		// list (common.php). The module tells them apart by their content.
-		$commonPasswordsDir = dirname( ( new ReflectionClass( CommonPasswords::class ) )->getFileName() );
-		$commonPasswordsFile = "$commonPasswordsDir/common.php";
-		if ( !is_file( $commonPasswordsFile ) ) {
-			$commonPasswordsFile = $commonPasswordsDir . ( PHP_INT_SIZE === 8 ? '/common-x64.json' : '/common-x86.json' );
+		// The file core's own CommonPasswords class reads, so that answers are identical on every
+		// release: 1.43's exact list (common.php beside the class) or 1.39's Bloom filter
+		// (common-x64.json beside the class, one directory down); the module tells them apart by
+		// their content. Looked for where Composer installs the package first: reflection would
+		// load core's class on every request just to find its directory.
+		$commonPasswordsFile = null;
+		$name = PHP_INT_SIZE === 8 ? 'common-x64.json' : 'common-x86.json';
+		$package = MW_INSTALL_PATH . '/vendor/wikimedia/common-passwords/src';
+		foreach ( [ "$package/common.php", "$package/CommonPasswords/$name" ] as $candidate ) {
+			if ( is_file( $candidate ) ) {
+				$commonPasswordsFile = $candidate;
+				break;
+			}
+		}
+		if ( $commonPasswordsFile === null ) {
+			$dir = dirname( ( new ReflectionClass( CommonPasswords::class ) )->getFileName() );
+			$commonPasswordsFile = is_file( "$dir/common.php" ) ? "$dir/common.php" : "$dir/$name";
 		}
 		return new PolicyEngine(
 			[ 'commonPasswordsFile' => $commonPasswordsFile ] + BeyondCoreChecks::engineConfig( $services->getMainConfig() ),

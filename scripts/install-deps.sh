@@ -18,6 +18,8 @@ packages=(
 	# The production-shaped server of the harness (ThrowawayWiki 'server' => 'fpm'): HTTP tests
 	# and benchmarks. Installed only; the harness runs private instances, never the services.
 	nginx php8.2-fpm
+	# The php84 stage: a Debian 13 root for PHP 8.4 and MediaWiki 1.43 (tests/php84/run.sh).
+	debootstrap
 	"$@"
 )
 

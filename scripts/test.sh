@@ -4,12 +4,14 @@
 #   scripts/test.sh rust http                only the named stages
 #   scripts/test.sh --mediawiki 1.39 http    the MediaWiki stages on one release only
 # Stages (all by default): deps rust stubs lint module mediawiki http load maintenance install
-# screenshot (installs Chromium and drives the demo wiki in it; see tests/screenshot/run.sh)
+# php84 screenshot (installs Chromium and drives the demo wiki in it; see tests/screenshot/run.sh)
 # module, mediawiki, http, load and maintenance run once per MediaWiki release: 1.43 LTS (Debian 13's
 # packages, unpacked into .cache/ by tests/mediawiki/setup.sh; no system change) and 1.39 (Debian
 # 12's package). install runs on Debian 12's system MediaWiki, which the install steps target.
 # load is the smoke version of the load run (benches/load/run.php --smoke: 2,000 requests on
 # nginx + php-fpm, core and extension, zero errors); the full run is a benchmark, run by hand.
+# php84 builds and tests the module with Debian 13's PHP 8.4 and MediaWiki 1.43 in a Debian 13
+# root made with debootstrap and cached in .cache/trixie-root (see tests/php84/run.sh).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,7 +33,7 @@ while (($#)); do
 	esac
 done
 if ((${#stages[@]} == 0)); then
-	stages=(deps rust stubs lint module mediawiki http load maintenance install screenshot)
+	stages=(deps rust stubs lint module mediawiki http load maintenance install php84 screenshot)
 fi
 
 started=$SECONDS
@@ -103,12 +105,16 @@ for stage in "${stages[@]}"; do
 		step "Documented install steps into a fresh PHP configuration and wiki"
 		bash tests/install/run.sh
 		;;
+	php84)
+		step "PHP 8.4 and MediaWiki 1.43 in a Debian 13 root (tests/php84/run.sh)"
+		bash tests/php84/run.sh
+		;;
 	screenshot)
 		step "Demo wiki in headless Chromium (screenshots in target/screenshots)"
 		bash tests/screenshot/run.sh
 		;;
 	*)
-		echo "unknown stage: $stage (known: deps rust stubs lint module mediawiki http load maintenance install screenshot)" >&2
+		echo "unknown stage: $stage (known: deps rust stubs lint module mediawiki http load maintenance install php84 screenshot)" >&2
 		exit 2
 		;;
 	esac

@@ -23,7 +23,8 @@ use crate::secret::SecretString;
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EngineConfig {
-    /// MediaWiki's common-password filter (`common-x64.json` of `wikimedia/common-passwords`).
+    /// MediaWiki's common-password file of `wikimedia/common-passwords`: the Bloom filter
+    /// `common-x64.json` (up to 0.4) or the list `common.php` (0.5), told apart by content.
     pub common_passwords_file: Option<PathBuf>,
     /// A breach corpus file built by `npp-breach-corpus` (`PasswordNotInBreachCorpus`).
     pub breach_corpus_file: Option<PathBuf>,

@@ -42,7 +42,8 @@ type Loaded<T> = Result<Arc<T>, Error>;
 pub trait Describe {
     /// Entries (words, passwords) the file holds, when that is known.
     fn entries(&self) -> Option<u64>;
-    /// A short description of the loaded data, e.g. "Bloom filter, 359,440 bytes, 20 hashers".
+    /// A short description of the loaded data, e.g. "exact list of 100000 passwords, 1337260
+    /// bytes in memory".
     fn detail(&self) -> String;
 }
 

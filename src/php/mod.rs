@@ -220,18 +220,15 @@ extern "C" fn module_info(_module: *mut ModuleEntry) {
     info_table_end!();
 }
 
-/// One line about a loaded file: path, size, entries, what was loaded or why it was not.
+/// One line about a loaded file: path, size, what was loaded (its detail names the entries
+/// when they are known) or why it was not.
 fn describe_file(file: &LoadedFile) -> String {
-    let entries = file
-        .entries
-        .map(|n| format!(", {n} entries"))
-        .unwrap_or_default();
     let detail = match &file.detail {
         Ok(detail) => detail.clone(),
         Err(error) => format!("NOT LOADED: {error}"),
     };
     format!(
-        "{} ({} bytes{entries}): {detail}",
+        "{} (file of {} bytes): {detail}",
         file.path.display(),
         file.file_bytes
     )

@@ -50,7 +50,7 @@ pub enum CheckId {
     PasswordCannotBeSubstringInUsername,
     /// One of the default credentials MediaWiki once shipped.
     PasswordCannotMatchDefaults,
-    /// In MediaWiki's common-password Bloom filter.
+    /// In MediaWiki's common-password list (its Bloom filter or its exact list).
     PasswordNotInCommonList,
     /// Fewer Unicode code points (after NFKC) than the value: error. NIST SP 800-63B rev. 4 length.
     MinimalPasswordCodePoints,

@@ -31,6 +31,7 @@ final class ThrowawayWiki {
 	public const ADMIN_USER = 'Admin';
 	public const ADMIN_PASSWORD = 'Throwaway-Admin-Pass-2026';
 	private const PYTHON = '/usr/bin/python3';
+	/** php-fpm of the 'fpm' server unless NPP_PHP_FPM names another (see fpmBinary()). */
 	private const FPM_BINARY = '/usr/sbin/php-fpm8.2';
 	private const NGINX_BINARY = '/usr/sbin/nginx';
 	private const FPM_STATUS_PATH = '/fpm-status';
@@ -43,6 +44,11 @@ final class ThrowawayWiki {
 
 	private function __construct( array $state ) {
 		$this->state = $state;
+	}
+
+	/** The php-fpm binary of the 'fpm' server: NPP_PHP_FPM, else Debian 12's. */
+	public static function fpmBinary(): string {
+		return getenv( 'NPP_PHP_FPM' ) ?: self::FPM_BINARY;
 	}
 
 	/**
@@ -60,7 +66,8 @@ final class ThrowawayWiki {
 	 *   - settings (string): PHP code appended to LocalSettings.php
 	 *   - env (array<string,string>): more environment variables of the wiki's PHP processes
 	 *     (built-in server and command line), e.g. the module's test-only fault injection
-	 *   - server (string): 'builtin' (php -S, default) or 'fpm' (nginx + php8.2-fpm)
+	 *   - server (string): 'builtin' (php -S, default) or 'fpm' (nginx + php8.2-fpm, or the
+	 *     php-fpm of NPP_PHP_FPM)
 	 *   - workers (int): PHP workers: PHP_CLI_SERVER_WORKERS of the built-in server, or the
 	 *     static php-fpm pool size (default 2)
 	 *   - opcache (bool): fpm only, opcache on (default true; the built-in server runs the CLI's
@@ -516,9 +523,9 @@ final class ThrowawayWiki {
 	 * wiki's SQLite files.
 	 */
 	private function startFpmStack( int $workers, bool $opcache ): void {
-		foreach ( [ self::FPM_BINARY, self::NGINX_BINARY ] as $binary ) {
+		foreach ( [ self::fpmBinary(), self::NGINX_BINARY ] as $binary ) {
 			if ( !is_executable( $binary ) ) {
-				throw new RuntimeException( "$binary is missing: run scripts/install-deps.sh (packages nginx php8.2-fpm)" );
+				throw new RuntimeException( "$binary is missing: run scripts/install-deps.sh (packages nginx php8.2-fpm), or set NPP_PHP_FPM" );
 			}
 		}
 		$dir = $this->dir();
@@ -605,7 +612,7 @@ final class ThrowawayWiki {
 		];
 		file_put_contents( "$conf/nginx.conf", implode( "\n", $nginx ) . "\n" );
 
-		$fpmCommand = [ self::FPM_BINARY, '--nodaemonize', '--fpm-config', "$conf/php-fpm.conf" ];
+		$fpmCommand = [ self::fpmBinary(), '--nodaemonize', '--fpm-config', "$conf/php-fpm.conf" ];
 		if ( $isRoot ) {
 			$fpmCommand[] = '--allow-to-run-as-root';
 		}

@@ -73,7 +73,7 @@ class ApiModulesDifferentialTest extends TestCase {
 		if ( $server ) {
 			return $server;
 		}
-		return is_executable( '/usr/sbin/php-fpm8.2' ) && is_executable( '/usr/sbin/nginx' ) ? 'fpm' : 'builtin';
+		return is_executable( ThrowawayWiki::fpmBinary() ) && is_executable( '/usr/sbin/nginx' ) ? 'fpm' : 'builtin';
 	}
 
 	/**

@@ -10,6 +10,8 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Module;
 
 use NativePasswordPolicy\Engine;
 use NativePasswordPolicy\EngineException;
+use PHPUnit\Framework\Attributes\CoversNothing;
+use PHPUnit\Framework\Attributes\DataProvider;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -19,6 +21,7 @@ use PHPUnit\Framework\TestCase;
  *
  * @coversNothing
  */
+#[CoversNothing]
 class EngineBeyondCoreTest extends TestCase {
 
 	private static string $dir;
@@ -29,7 +32,10 @@ class EngineBeyondCoreTest extends TestCase {
 		file_put_contents( self::$dir . '/plain.txt', "hunter2\nTr0ub4dor&3\n" );
 		file_put_contents( self::$dir . '/pwned.txt', strtoupper( sha1( 'letmein!' ) ) . ":42\n" );
 		file_put_contents( self::$dir . '/words.txt', "Sommerferien\nFußball\n" );
-		$tool = dirname( __DIR__, 2 ) . '/target/release/npp-breach-corpus';
+		// The tool cargo built beside the module under test (NPP_MODULE, else target/release).
+		$module = getenv( 'NPP_MODULE' );
+		$tool = ( is_string( $module ) && is_file( $module ) ? dirname( $module ) : dirname( __DIR__, 2 ) . '/target/release' )
+			. '/npp-breach-corpus';
 		exec( escapeshellarg( $tool ) . ' build --quiet -o ' . escapeshellarg( self::$dir . '/corpus.npp' )
 			. ' ' . escapeshellarg( self::$dir . '/plain.txt' ) . ' ' . escapeshellarg( self::$dir . '/pwned.txt' )
 			. ' 2>&1', $output, $status );
@@ -118,6 +124,7 @@ class EngineBeyondCoreTest extends TestCase {
 	/**
 	 * @dataProvider provideBadContext
 	 */
+	#[DataProvider( 'provideBadContext' )]
 	public function testBadContextIsAnInvalidArgument( array $context, string $mentions ): void {
 		try {
 			$this->engine()->check( 'MinimalPasswordLength', 1, 'Alice', 'x', $context );

@@ -10,6 +10,8 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Module;
 
 use NativePasswordPolicy\Engine;
 use NativePasswordPolicy\EngineException;
+use PHPUnit\Framework\Attributes\CoversNothing;
+use PHPUnit\Framework\Attributes\DataProvider;
 use PHPUnit\Framework\TestCase;
 use TypeError;
 
@@ -19,12 +21,11 @@ use TypeError;
  *
  * @coversNothing
  */
+#[CoversNothing]
 class EngineTest extends TestCase {
 
-	private const COMMON_FILE = '/usr/share/mediawiki/vendor/wikimedia/common-passwords/src/CommonPasswords/common-x64.json';
-
-	private function engine( array $config = [ 'commonPasswordsFile' => self::COMMON_FILE ] ): Engine {
-		return new Engine( json_encode( $config ) );
+	private function engine( ?array $config = null ): Engine {
+		return new Engine( json_encode( $config ?? [ 'commonPasswordsFile' => CommonPasswordsFile::path() ] ) );
 	}
 
 	public function testExceptionClassAndCodes(): void {
@@ -48,6 +49,7 @@ class EngineTest extends TestCase {
 	/**
 	 * @dataProvider provideBrokenConfig
 	 */
+	#[DataProvider( 'provideBrokenConfig' )]
 	public function testBrokenConfigIsAClearException( string $json, string $mentions ): void {
 		try {
 			new Engine( $json );
@@ -61,7 +63,25 @@ class EngineTest extends TestCase {
 	}
 
 	public function testMissingOrBrokenFilterIsAProblemNotAFatal(): void {
-		foreach ( [ '/nonexistent/common.json' => 'cannot read file', __FILE__ => 'not a Bloom filter file' ] as $file => $why ) {
+		$brokenJson = tempnam( sys_get_temp_dir(), 'npp-common-' );
+		file_put_contents( $brokenJson, '{"bit_array": {"len": 8}}' );
+		$files = [
+			'/nonexistent/common.json' => 'cannot read file',
+			// A PHP file, but not a list of the shape of common.php: the line is named.
+			__FILE__ => "not a common-password list (PHP array): line 2: expected 'return', found \"/**\"",
+			$brokenJson => 'not a Bloom filter file',
+			__DIR__ . '/phpunit.xml' => 'neither a Bloom filter',
+		];
+		try {
+			$this->assertBrokenFilesAreProblems( $files );
+		} finally {
+			unlink( $brokenJson );
+		}
+	}
+
+	/** @param array<string,string> $files file => what the problem says */
+	private function assertBrokenFilesAreProblems( array $files ): void {
+		foreach ( $files as $file => $why ) {
 			$engine = $this->engine( [ 'commonPasswordsFile' => $file ] );
 			$problems = $engine->problems();
 			$this->assertCount( 1, $problems );

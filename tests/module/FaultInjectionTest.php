@@ -9,6 +9,8 @@ declare( strict_types=1 );
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Module;
 
 use NativePasswordPolicy\EngineException;
+use PHPUnit\Framework\Attributes\CoversNothing;
+use PHPUnit\Framework\Attributes\DataProvider;
 use PHPUnit\Framework\TestCase;
 use ReflectionExtension;
 
@@ -20,6 +22,7 @@ use ReflectionExtension;
  *
  * @coversNothing
  */
+#[CoversNothing]
 class FaultInjectionTest extends TestCase {
 
 	private const VARIABLE = 'NATIVE_PASSWORD_POLICY_FAULT_INJECTION';
@@ -93,6 +96,7 @@ class FaultInjectionTest extends TestCase {
 	/**
 	 * @dataProvider provideMethods
 	 */
+	#[DataProvider( 'provideMethods' )]
 	public function testAPanicBecomesAnInternalEngineException( string $method ): void {
 		[ $code, $stdout, $stderr ] = self::child( [ $method, self::PASSWORD ], "panic:$method" );
 		$this->assertSame( 0, $code, "exit code; stderr: $stderr" );
@@ -121,6 +125,7 @@ class FaultInjectionTest extends TestCase {
 	/**
 	 * @dataProvider provideControls
 	 */
+	#[DataProvider( 'provideControls' )]
 	public function testMethodsNotNamedRunNormally( ?string $faults ): void {
 		[ $code, $stdout, $stderr ] = self::child( [ 'Engine::check', self::PASSWORD ], $faults );
 		$this->assertSame( 0, $code, $stderr );

@@ -9,6 +9,7 @@ declare( strict_types=1 );
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Module;
 
 use NativePasswordPolicy\Engine;
+use PHPUnit\Framework\Attributes\CoversNothing;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -17,9 +18,8 @@ use PHPUnit\Framework\TestCase;
  *
  * @coversNothing
  */
+#[CoversNothing]
 class ModuleInfoTest extends TestCase {
-
-	private const COMMON_FILE = '/usr/share/mediawiki/vendor/wikimedia/common-passwords/src/CommonPasswords/common-x64.json';
 
 	public function testBuildInfo(): void {
 		$info = Engine::buildInfo();
@@ -39,9 +39,10 @@ class ModuleInfoTest extends TestCase {
 		$broken = "$dir/broken-corpus.npp";
 		file_put_contents( $words, "alpha\nbeta\ngamma\n" );
 		file_put_contents( $broken, 'not a corpus' );
+		$commonFile = CommonPasswordsFile::path();
 		try {
 			$engine = new Engine( json_encode( [
-				'commonPasswordsFile' => self::COMMON_FILE,
+				'commonPasswordsFile' => $commonFile,
 				'wordLists' => [ [ 'path' => $words ] ],
 				'breachCorpusFile' => $broken,
 			] ) );
@@ -51,12 +52,18 @@ class ModuleInfoTest extends TestCase {
 				$files[$file['path']] = $file;
 			}
 
-			$common = $files[self::COMMON_FILE];
+			$common = $files[$commonFile];
 			$this->assertSame( 'common passwords', $common['kind'] );
-			$this->assertSame( filesize( self::COMMON_FILE ), $common['bytes'] );
-			$this->assertNull( $common['entries'], 'a Bloom filter does not know its entries' );
-			$this->assertStringContainsString( '20 hashers', $common['detail'] );
+			$this->assertSame( filesize( $commonFile ), $common['bytes'] );
 			$this->assertNull( $common['error'] );
+			if ( CommonPasswordsFile::isExactList() ) {
+				$count = count( require $commonFile );
+				$this->assertSame( $count, $common['entries'] );
+				$this->assertMatchesRegularExpression( "/^exact list of $count passwords, \\d+ bytes in memory$/", $common['detail'] );
+			} else {
+				$this->assertNull( $common['entries'], 'a Bloom filter does not know its entries' );
+				$this->assertMatchesRegularExpression( '/^Bloom filter of \\d+ bits, 20 hashers, \\d+ bytes in memory$/', $common['detail'] );
+			}
 
 			$this->assertSame( [ 'kind' => 'word list', 'path' => $words, 'bytes' => 17, 'entries' => 3 ],
 				array_intersect_key( $files[$words], array_flip( [ 'kind', 'path', 'bytes', 'entries' ] ) ) );
@@ -81,6 +88,19 @@ class ModuleInfoTest extends TestCase {
 			$this->assertStringContainsString( "$field => {$info[$field]}", $text );
 		}
 		$this->assertStringContainsString( 'files loaded by this process => none yet', $text );
+	}
+
+	public function testPhpInfoDescribesTheLoadedCommonPasswordFile(): void {
+		$file = CommonPasswordsFile::path();
+		$code = 'new NativePasswordPolicy\\Engine( json_encode( [ "commonPasswordsFile" => $argv[1] ] ) ); phpinfo( INFO_MODULES );';
+		exec( escapeshellarg( PHP_BINARY ) . ' -n -d ' . escapeshellarg( 'extension=' . $this->loadedModulePath() )
+			. ' -r ' . escapeshellarg( $code ) . ' ' . escapeshellarg( $file ), $lines, $status );
+		$this->assertSame( 0, $status, implode( "\n", $lines ) );
+		$line = preg_quote( "common passwords => $file (file of " . filesize( $file ) . ' bytes): ', '/' );
+		$detail = CommonPasswordsFile::isExactList()
+			? 'exact list of ' . count( require $file ) . ' passwords, \\d+ bytes in memory'
+			: 'Bloom filter of \\d+ bits, 20 hashers, \\d+ bytes in memory';
+		$this->assertMatchesRegularExpression( "/^$line$detail$/m", implode( "\n", $lines ) );
 	}
 
 	private function loadedModulePath(): string {

@@ -10,6 +10,8 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Module;
 
 use NativePasswordPolicy\Engine;
 use NativePasswordPolicy\EngineException;
+use PHPUnit\Framework\Attributes\CoversNothing;
+use PHPUnit\Framework\Attributes\DataProvider;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -18,9 +20,8 @@ use PHPUnit\Framework\TestCase;
  *
  * @coversNothing
  */
+#[CoversNothing]
 class ReadmePresetsTest extends TestCase {
-
-	private const COMMON_FILE = '/usr/share/mediawiki/vendor/wikimedia/common-passwords/src/CommonPasswords/common-x64.json';
 
 	/** Core's default policies (includes/MainConfigSchema.php of 1.39), which the presets change. */
 	private const CORE_POLICIES = [
@@ -60,12 +61,13 @@ class ReadmePresetsTest extends TestCase {
 	/**
 	 * @dataProvider providePresets
 	 */
+	#[DataProvider( 'providePresets' )]
 	public function testPreset( string $code ): void {
 		$wgPasswordPolicy = [ 'policies' => self::CORE_POLICIES, 'checks' => [] ];
 		$wgPasswordDefault = 'pbkdf2';
 		eval( $code );
 
-		$engine = new Engine( json_encode( [ 'commonPasswordsFile' => self::COMMON_FILE, 'siteName' => 'Example Wiki' ] ) );
+		$engine = new Engine( json_encode( [ 'commonPasswordsFile' => CommonPasswordsFile::path(), 'siteName' => 'Example Wiki' ] ) );
 		foreach ( $wgPasswordPolicy['policies'] as $group => $policy ) {
 			foreach ( $policy as $check => $settings ) {
 				$value = is_array( $settings ) ? $settings['value'] : $settings;

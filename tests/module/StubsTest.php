@@ -8,6 +8,7 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Module;
 
+use PHPUnit\Framework\Attributes\CoversNothing;
 use PHPUnit\Framework\TestCase;
 use ReflectionExtension;
 
@@ -18,6 +19,7 @@ use ReflectionExtension;
  *
  * @coversNothing
  */
+#[CoversNothing]
 class StubsTest extends TestCase {
 
 	private const STUBS = __DIR__ . '/../../stubs/native_password_policy.stubs.php';

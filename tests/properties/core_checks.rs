@@ -1,15 +1,18 @@
 //! Core's six checks against naive reference models, on any bytes.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use proptest::collection::vec;
 use proptest::prelude::*;
+use proptest::sample::select;
+use regex::bytes::Regex;
 use sha1::Sha1;
 use unicode_normalization::UnicodeNormalization;
 
-use native_password_policy::lists::CommonPasswords;
+use native_password_policy::lists::{CommonPasswords, Describe};
 use native_password_policy::policy::{
     CheckId, MAX_NORMALIZED_BYTES, PolicyValue, Resources, Severity, Subject, run_check,
 };
@@ -109,6 +112,127 @@ static MEDIAWIKI_FILTER: LazyLock<Option<(serde_json::Value, CommonPasswords)>> 
         ))
     },
 );
+
+/// An array key as PHP 8 stores it. `ZEND_HANDLE_NUMERIC_STR` (zend_hash.c) makes a string
+/// an integer key when it is an optional '-' and at most 19 digits without a leading zero
+/// ("0" itself is one; "-0" is not), and its value fits a 64-bit integer. Literal keys of a
+/// PHP file and lookups with `isset( $array[$string] )` go through the same rule.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum PhpKey {
+    Int(i64),
+    Str(Vec<u8>),
+}
+
+fn php_key(key: &[u8]) -> PhpKey {
+    static NUMERIC: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\A(?:0|-?[1-9][0-9]{0,18})\z").unwrap());
+    if NUMERIC.is_match(key)
+        && let Ok(number) = std::str::from_utf8(key).unwrap().parse::<i64>()
+    {
+        return PhpKey::Int(number);
+    }
+    PhpKey::Str(key.to_vec())
+}
+
+/// Keys near PHP's integer-key rule: canonical integers on both sides of the 64-bit range,
+/// and strings that look numeric but stay strings.
+const NUMERIC_EDGES: [&[u8]; 22] = [
+    b"0",
+    b"-0",
+    b"00",
+    b"123456",
+    b"0123456",
+    b"+123456",
+    b"-123456",
+    b" 123456",
+    b"123456 ",
+    b"123456.0",
+    b"1e3",
+    b"0x1A",
+    b"9223372036854775807",
+    b"9223372036854775808",
+    b"-9223372036854775808",
+    b"-9223372036854775809",
+    b"09223372036854775807",
+    b"18446744073709551616",
+    b"99999999999999999999",
+    b"-",
+    b"123456\0",
+    b"\xd9\xa1\xd9\xa2",
+];
+
+fn list_key() -> BoxedStrategy<Vec<u8>> {
+    prop_oneof![
+        3 => short_bytes(),
+        2 => select(&NUMERIC_EDGES[..]).prop_map(<[u8]>::to_vec),
+        2 => any::<i64>().prop_map(|n| n.to_string().into_bytes()),
+        1 => "[0-9'\\\\ \n-]{0,6}".prop_map(String::into_bytes),
+    ]
+    .boxed()
+}
+
+/// Variants of a key that PHP must not take for it (and numeric neighbours).
+fn variants(key: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = vec![
+        [key, b" "].concat(),
+        [b" ", key].concat(),
+        [b"0", key].concat(),
+        [b"+", key].concat(),
+        [b"-", key].concat(),
+        [key, b".0"].concat(),
+        [key, b"\0"].concat(),
+        key.to_ascii_uppercase(),
+        key.to_ascii_lowercase(),
+    ];
+    if let Some((_, head)) = key.split_last() {
+        out.push(head.to_vec());
+    }
+    if let Ok(n) = std::str::from_utf8(key).unwrap_or("x").parse::<i64>() {
+        out.extend(
+            [n.wrapping_add(1), n.wrapping_sub(1), n.wrapping_neg()]
+                .map(|m| m.to_string().into_bytes()),
+        );
+    }
+    out
+}
+
+/// `common.php` holding `keys`, written as PHP source: each `'` and each backslash that
+/// would otherwise escape as `\'`/`\\` (before `\`, `'` or the closing quote) escaped, other
+/// backslashes escaped or not as `choices` say; whitespace between tokens varied.
+fn php_list(keys: &[Vec<u8>], choices: &[bool]) -> Vec<u8> {
+    let mut choice = choices.iter().copied().cycle();
+    let mut space = || match (choice.next().unwrap(), choice.next().unwrap()) {
+        (false, false) => &b""[..],
+        (false, true) => b" ",
+        (true, false) => b"\n",
+        (true, true) => b"\r\n\t ",
+    };
+    let mut file = b"<?php return [\n".to_vec();
+    for key in keys {
+        file.push(b'\'');
+        for (i, &byte) in key.iter().enumerate() {
+            let next = key.get(i + 1).copied();
+            match byte {
+                b'\'' => file.extend_from_slice(b"\\'"),
+                b'\\'
+                    if matches!(next, None | Some(b'\\' | b'\'')) || choices[i % choices.len()] =>
+                {
+                    file.extend_from_slice(b"\\\\")
+                }
+                _ => file.push(byte),
+            }
+        }
+        file.push(b'\'');
+        file.extend_from_slice(space());
+        file.extend_from_slice(b"=>");
+        file.extend_from_slice(space());
+        file.push(b'1');
+        file.extend_from_slice(space());
+        file.extend_from_slice(b",\n");
+    }
+    file.extend_from_slice(b"\n];\n");
+    file
+}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
@@ -228,6 +352,43 @@ proptest! {
         match CommonPasswords::from_json(&file) {
             Ok(filter) => { filter.contains(b"password"); }
             Err(error) => prop_assert_eq!(error.code(), "invalid-file"),
+        }
+    }
+
+    #[test]
+    fn exact_list_answers_as_php_isset(
+        keys in vec(list_key(), 0..40),
+        others in vec(list_key(), 0..20),
+        choices in vec(any::<bool>(), 1..16),
+    ) {
+        let file = php_list(&keys, &choices);
+        let list = CommonPasswords::from_php(&file).unwrap();
+        // What `isset( ( require 'common.php' )[$password] )` answers.
+        let array: HashSet<PhpKey> = keys.iter().map(|k| php_key(k)).collect();
+        prop_assert_eq!(list.entries(), Some(array.len() as u64), "duplicates collapse as PHP's keys do");
+        let probes = keys.iter().chain(&others).flat_map(|k| variants(k).into_iter().chain([k.clone()]));
+        for probe in probes.chain(NUMERIC_EDGES.iter().map(|k| k.to_vec())) {
+            prop_assert_eq!(list.contains(&probe), array.contains(&php_key(&probe)), "{:?}", probe.escape_ascii().to_string());
+        }
+    }
+
+    #[test]
+    fn php_list_files_of_any_bytes_load_or_fail_with_a_line(file in prop_oneof![
+        bytes(),
+        (vec(list_key(), 0..6), short_bytes(), any::<usize>()).prop_map(|(keys, junk, at)| {
+            let mut file = php_list(&keys, &[false, true]);
+            let at = at % (file.len() + 1);
+            file.splice(at..at, junk);
+            file
+        }),
+    ]) {
+        match CommonPasswords::from_bytes(&file) {
+            Ok(list) => { list.contains(b"password"); }
+            Err(error) => {
+                prop_assert_eq!(error.code(), "invalid-file");
+                let text = error.to_string();
+                prop_assert!(!file.starts_with(b"<?php") || text.contains(": line "), "{}", text);
+            }
         }
     }
 }

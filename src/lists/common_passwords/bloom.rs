@@ -1,12 +1,11 @@
-//! MediaWiki's common-password "list": the Bloom filter file of `wikimedia/common-passwords`.
+//! The Bloom filter file of `wikimedia/common-passwords` up to 0.4 (MediaWiki 1.39's
+//! `common-x64.json`).
 //!
 //! The file is a JSON-serialised `pleonasm/bloom-filter`: a bit array (base64, bit `i` is bit
 //! `i % 8` of byte `i / 8`) and `count` hashers, hasher `i` being
 //! `hash_hmac( 'sha1', $password, (string)$i, true )` read as a big-endian 64-bit number with
 //! its top bit cleared, modulo `max`. A password is "common" when all its bits are set.
 //! Evaluating this same file gives core's answers, false positives included.
-
-use std::path::Path;
 
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
@@ -15,7 +14,6 @@ use sha1::Sha1;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, ErrorKind};
-use crate::lists::Describe;
 
 type HmacSha1 = Hmac<Sha1>;
 
@@ -24,16 +22,16 @@ const MAX_HASHERS: u32 = 64;
 
 /// MediaWiki's common-password Bloom filter, loaded and ready for lookups.
 #[derive(Clone)]
-pub struct CommonPasswords {
+pub(super) struct BloomFilter {
     bits: Vec<u8>,
     modulus: u64,
     /// One keyed HMAC state per hasher, so a lookup never re-derives the key pads.
     hashers: Vec<HmacSha1>,
 }
 
-impl std::fmt::Debug for CommonPasswords {
+impl std::fmt::Debug for BloomFilter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CommonPasswords")
+        f.debug_struct("BloomFilter")
             .field("bits", &(self.bits.len() * 8))
             .field("modulus", &self.modulus)
             .field("hashers", &self.hashers.len())
@@ -60,15 +58,9 @@ struct HashersFile {
     max: u64,
 }
 
-impl CommonPasswords {
-    /// Reads the filter from MediaWiki's JSON file (e.g. `common-x64.json`).
-    pub fn load(path: &Path) -> Result<Self, Error> {
-        let json = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Self::from_json(&json).map_err(|e| e.with_path(path))
-    }
-
+impl BloomFilter {
     /// Parses the filter from the JSON text of the file.
-    pub fn from_json(json: &[u8]) -> Result<Self, Error> {
+    pub(super) fn from_json(json: &[u8]) -> Result<Self, Error> {
         let file: FilterFile = serde_json::from_slice(json).map_err(|e| {
             Error::new(ErrorKind::InvalidFile(format!(
                 "not a Bloom filter file: {e}"
@@ -110,7 +102,7 @@ impl CommonPasswords {
                     .expect("HMAC accepts keys of any length")
             })
             .collect();
-        Ok(CommonPasswords {
+        Ok(BloomFilter {
             bits,
             modulus: file.hashers.max,
             hashers,
@@ -123,7 +115,7 @@ impl CommonPasswords {
     ///
     /// Linear in the password's length, as core's check is: each hasher is one HMAC-SHA1 over
     /// the whole password (a member, or a false positive, costs all of them).
-    pub fn contains(&self, password: &[u8]) -> bool {
+    pub(super) fn contains(&self, password: &[u8]) -> bool {
         self.hashers.iter().all(|keyed| {
             let mut mac = keyed.clone();
             mac.update(password);
@@ -137,23 +129,18 @@ impl CommonPasswords {
     }
 
     /// Size of the bit array in bytes.
-    pub fn byte_size(&self) -> usize {
+    pub(super) fn byte_size(&self) -> usize {
         self.bits.len()
     }
 
     /// Number of hash functions.
-    pub fn hasher_count(&self) -> usize {
+    pub(super) fn hasher_count(&self) -> usize {
         self.hashers.len()
     }
-}
 
-impl Describe for CommonPasswords {
-    fn entries(&self) -> Option<u64> {
-        // A Bloom filter does not know how many passwords went into it.
-        None
-    }
-
-    fn detail(&self) -> String {
+    /// What `Describe::detail` says of the filter (it does not know how many passwords went
+    /// into it).
+    pub(super) fn detail(&self) -> String {
         format!(
             "Bloom filter of {} bits, {} hashers, {} bytes in memory",
             self.modulus,
@@ -169,7 +156,7 @@ mod tests {
 
     /// Builds a filter file the way `pleonasm/bloom-filter` serialises one, with `members` added.
     fn filter_with(members: &[&[u8]], len: u64, count: u32) -> Vec<u8> {
-        let mut filter = CommonPasswords {
+        let mut filter = BloomFilter {
             bits: vec![0; len.div_ceil(8) as usize],
             modulus: len,
             hashers: (0..count)
@@ -196,7 +183,7 @@ mod tests {
     #[test]
     fn members_are_found() {
         let json = filter_with(&[b"password", b"123456", b"\xff\x00binary"], 4096, 7);
-        let filter = CommonPasswords::from_json(&json).unwrap();
+        let filter = BloomFilter::from_json(&json).unwrap();
         assert!(filter.contains(b"password"));
         assert!(filter.contains(b"123456"));
         assert!(filter.contains(b"\xff\x00binary"));
@@ -207,7 +194,7 @@ mod tests {
     #[test]
     fn bad_files_are_rejected_with_a_reason() {
         let reject = |json: &str| {
-            CommonPasswords::from_json(json.as_bytes())
+            BloomFilter::from_json(json.as_bytes())
                 .unwrap_err()
                 .to_string()
         };
