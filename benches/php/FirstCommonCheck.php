@@ -19,6 +19,7 @@ use MediaWiki\Extension\NativePasswordPolicy\Policy\CorePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
 use MediaWiki\Maintenance\Maintenance;
 use MediaWiki\MediaWikiServices;
+use ReflectionClass;
 
 require_once getenv( 'MW_INSTALL_PATH' ) !== false
 	? getenv( 'MW_INSTALL_PATH' ) . '/maintenance/Maintenance.php'
@@ -37,14 +38,21 @@ class FirstCommonCheck extends Maintenance {
 	private const CLASSES = [
 		\MediaWiki\Password\PasswordPolicyChecks::class,
 		\Wikimedia\CommonPasswords\CommonPasswords::class,
-		\Pleo\BloomFilter\BloomFilter::class,
-		\Pleo\BloomFilter\BitArray::class,
-		\Pleo\BloomFilter\HasherList::class,
 		NativePolicyChecks::class,
 		CorePolicyChecks::class,
 		\MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine::class,
 		\MediaWiki\Extension\NativePasswordPolicy\NativeModule::class,
 		\MediaWiki\Status\Status::class,
+	];
+
+	/**
+	 * The Bloom filter core's check reads in 1.39 (wikimedia/common-passwords 0.4); 1.43's
+	 * package is an exact list (common.php) without these classes.
+	 */
+	private const BLOOM_FILTER_CLASSES = [
+		\Pleo\BloomFilter\BloomFilter::class,
+		\Pleo\BloomFilter\BitArray::class,
+		\Pleo\BloomFilter\HasherList::class,
 	];
 
 	public function __construct() {
@@ -59,7 +67,9 @@ class FirstCommonCheck extends Maintenance {
 		if ( $side !== 'core' && $side !== 'native' ) {
 			$this->fatalError( '--side must be core or native' );
 		}
-		foreach ( self::CLASSES as $class ) {
+		$listDir = dirname( ( new ReflectionClass( \Wikimedia\CommonPasswords\CommonPasswords::class ) )->getFileName() );
+		$classes = is_file( "$listDir/common.php" ) ? self::CLASSES : array_merge( self::CLASSES, self::BLOOM_FILTER_CLASSES );
+		foreach ( $classes as $class ) {
 			if ( !class_exists( $class ) ) {
 				$this->fatalError( "Class $class not found" );
 			}

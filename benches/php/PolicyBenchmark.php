@@ -363,8 +363,8 @@ class PolicyBenchmark extends Maintenance {
 			$fresh[$side][] = $best;
 		}
 
-		$coreFile = dirname( ( new ReflectionClass( CommonPasswords::class ) )->getFileName() )
-			. '/' . ( PHP_INT_SIZE === 8 ? 'common-x64.json' : 'common-x86.json' );
+		$coreFile = self::commonPasswordsFile();
+		$exactList = str_ends_with( $coreFile, '.php' );
 		$user = $this->mix[0]['user'];
 		$core = $this->coreChecks['PasswordNotInCommonList'];
 		$native = $this->nativeChecks['PasswordNotInCommonList'];
@@ -374,13 +374,17 @@ class PolicyBenchmark extends Maintenance {
 			MediaWikiServices::getInstance()->resetService( $name );
 		}, null, ServiceContainer::class );
 		$inProcess = $this->sampler->compare( [
-			// Core's first call of a request, replayed: what CommonPasswords::getFilter() does when
-			// its static is empty, then core's check on the result (its static cannot be reset).
-			'coreReplay' => static function ( int $iterations ) use ( $coreFile ): void {
+			// Core's first call of a request, replayed: what CommonPasswords does when its static
+			// is empty (1.43's getData() requires the list, 1.39's getFilter() decodes the Bloom
+			// filter), then core's check on the result (its static cannot be reset).
+			'coreReplay' => static function ( int $iterations ) use ( $coreFile, $exactList ): void {
 				for ( $i = 0; $i < $iterations; $i++ ) {
-					$filter = BloomFilter::initFromJson( json_decode( file_get_contents( $coreFile ), true ) );
+					$common = $exactList
+						? isset( ( require $coreFile )['password'] )
+						: BloomFilter::initFromJson( json_decode( file_get_contents( $coreFile ), true ) )
+							->exists( 'password' );
 					$status = Status::newGood();
-					if ( $filter->exists( 'password' ) ) {
+					if ( $common ) {
 						$status->error( 'passwordincommonlist' );
 					}
 				}
@@ -620,9 +624,11 @@ class PolicyBenchmark extends Maintenance {
 	}
 
 	private static function commonPasswordsFile(): string {
-		// The file core reads, as php/ServiceWiring.php finds it.
-		return dirname( ( new ReflectionClass( CommonPasswords::class ) )->getFileName() )
-			. '/' . ( PHP_INT_SIZE === 8 ? 'common-x64.json' : 'common-x86.json' );
+		// The file core reads, as php/ServiceWiring.php finds it: 1.43's exact list (common.php)
+		// or 1.39's Bloom filter.
+		$name = PHP_INT_SIZE === 8 ? 'common-x64.json' : 'common-x86.json';
+		$dir = dirname( ( new ReflectionClass( CommonPasswords::class ) )->getFileName() );
+		return is_file( "$dir/common.php" ) ? "$dir/common.php" : "$dir/$name";
 	}
 
 	private function environment(): array {
