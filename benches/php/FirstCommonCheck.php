@@ -15,6 +15,7 @@ declare( strict_types=1 );
 namespace MediaWiki\Extension\NativePasswordPolicy\Benches;
 
 use Maintenance;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\CommonPasswordsFile;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CorePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
 use MediaWiki\MediaWikiServices;
@@ -31,16 +32,19 @@ class FirstCommonCheck extends Maintenance {
 	 * as opcache has them compiled in a web request: the call then pays what a request pays.
 	 */
 	private const CLASSES = [
-		\PasswordPolicyChecks::class,
 		\Wikimedia\CommonPasswords\CommonPasswords::class,
-		\Pleo\BloomFilter\BloomFilter::class,
-		\Pleo\BloomFilter\BitArray::class,
-		\Pleo\BloomFilter\HasherList::class,
 		NativePolicyChecks::class,
 		CorePolicyChecks::class,
 		\MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine::class,
 		\MediaWiki\Extension\NativePasswordPolicy\NativeModule::class,
-		\Status::class,
+		\StatusValue::class,
+	];
+
+	/** The Bloom filter classes core's list uses up to wikimedia/common-passwords 0.4 (MediaWiki 1.39). */
+	private const BLOOM_FILTER_CLASSES = [
+		\Pleo\BloomFilter\BloomFilter::class,
+		\Pleo\BloomFilter\BitArray::class,
+		\Pleo\BloomFilter\HasherList::class,
 	];
 
 	public function __construct() {
@@ -55,7 +59,15 @@ class FirstCommonCheck extends Maintenance {
 		if ( $side !== 'core' && $side !== 'native' ) {
 			$this->fatalError( '--side must be core or native' );
 		}
-		foreach ( self::CLASSES as $class ) {
+		// Core's class of checks by the name this release registers, and its status class.
+		$classes = array_merge( self::CLASSES, [
+			CorePolicyChecks::coreCallable( 'PasswordNotInCommonList' )[0],
+			class_exists( 'MediaWiki\\Status\\Status' ) ? 'MediaWiki\\Status\\Status' : 'Status',
+		] );
+		if ( !str_ends_with( CommonPasswordsFile::locate(), '.php' ) ) {
+			$classes = array_merge( $classes, self::BLOOM_FILTER_CLASSES );
+		}
+		foreach ( $classes as $class ) {
 			if ( !class_exists( $class ) ) {
 				$this->fatalError( "Class $class not found" );
 			}
