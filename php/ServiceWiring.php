@@ -9,6 +9,7 @@
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\CommonPasswordsFile;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PasswordValidator;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
 use MediaWiki\Extension\NativePasswordPolicy\Reset\DeferredPasswordReset;
@@ -17,7 +18,6 @@ use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetWorkEqualizer;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\MediaWikiServices;
-use Wikimedia\CommonPasswords\CommonPasswords;
 
 /** @phpcs-require-sorted-array */
 return [
@@ -47,26 +47,8 @@ return [
 		);
 	},
 	'NativePasswordPolicy.PolicyEngine' => static function ( MediaWikiServices $services ): PolicyEngine {
-		// The file core's own CommonPasswords class reads, so that answers are identical on every
-		// release: 1.43's exact list (common.php beside the class) or 1.39's Bloom filter
-		// (common-x64.json beside the class, one directory down); the module tells them apart by
-		// their content. Looked for where Composer installs the package first: reflection would
-		// load core's class on every request just to find its directory.
-		$commonPasswordsFile = null;
-		$name = PHP_INT_SIZE === 8 ? 'common-x64.json' : 'common-x86.json';
-		$package = MW_INSTALL_PATH . '/vendor/wikimedia/common-passwords/src';
-		foreach ( [ "$package/common.php", "$package/CommonPasswords/$name" ] as $candidate ) {
-			if ( is_file( $candidate ) ) {
-				$commonPasswordsFile = $candidate;
-				break;
-			}
-		}
-		if ( $commonPasswordsFile === null ) {
-			$dir = dirname( ( new ReflectionClass( CommonPasswords::class ) )->getFileName() );
-			$commonPasswordsFile = is_file( "$dir/common.php" ) ? "$dir/common.php" : "$dir/$name";
-		}
 		return new PolicyEngine(
-			[ 'commonPasswordsFile' => $commonPasswordsFile ] + BeyondCoreChecks::engineConfig( $services->getMainConfig() ),
+			[ 'commonPasswordsFile' => CommonPasswordsFile::locate() ] + BeyondCoreChecks::engineConfig( $services->getMainConfig() ),
 			$services->getUserFactory(),
 			static fn () => LoggerFactory::getInstance( 'NativePasswordPolicy' ),
 			(bool)$services->getMainConfig()->get( 'NativePasswordPolicyAllowCoreFallback' )

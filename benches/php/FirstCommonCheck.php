@@ -15,11 +15,11 @@ declare( strict_types=1 );
 namespace MediaWiki\Extension\NativePasswordPolicy\Benches;
 
 use MediaWiki\Extension\NativePasswordPolicy\Compat\ClassAliases;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\CommonPasswordsFile;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CorePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
 use MediaWiki\Maintenance\Maintenance;
 use MediaWiki\MediaWikiServices;
-use ReflectionClass;
 
 require_once getenv( 'MW_INSTALL_PATH' ) !== false
 	? getenv( 'MW_INSTALL_PATH' ) . '/maintenance/Maintenance.php'
@@ -36,19 +36,16 @@ class FirstCommonCheck extends Maintenance {
 	 * as opcache has them compiled in a web request: the call then pays what a request pays.
 	 */
 	private const CLASSES = [
-		\MediaWiki\Password\PasswordPolicyChecks::class,
 		\Wikimedia\CommonPasswords\CommonPasswords::class,
 		NativePolicyChecks::class,
 		CorePolicyChecks::class,
 		\MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine::class,
 		\MediaWiki\Extension\NativePasswordPolicy\NativeModule::class,
+		\StatusValue::class,
 		\MediaWiki\Status\Status::class,
 	];
 
-	/**
-	 * The Bloom filter core's check reads in 1.39 (wikimedia/common-passwords 0.4); 1.43's
-	 * package is an exact list (common.php) without these classes.
-	 */
+	/** The Bloom filter classes core's list uses up to wikimedia/common-passwords 0.4 (MediaWiki 1.39). */
 	private const BLOOM_FILTER_CLASSES = [
 		\Pleo\BloomFilter\BloomFilter::class,
 		\Pleo\BloomFilter\BitArray::class,
@@ -67,8 +64,11 @@ class FirstCommonCheck extends Maintenance {
 		if ( $side !== 'core' && $side !== 'native' ) {
 			$this->fatalError( '--side must be core or native' );
 		}
-		$listDir = dirname( ( new ReflectionClass( \Wikimedia\CommonPasswords\CommonPasswords::class ) )->getFileName() );
-		$classes = is_file( "$listDir/common.php" ) ? self::CLASSES : array_merge( self::CLASSES, self::BLOOM_FILTER_CLASSES );
+		// Core's class of checks (CorePolicyChecks finds it by either name).
+		$classes = array_merge( self::CLASSES, [ CorePolicyChecks::coreCallable( 'PasswordNotInCommonList' )[0] ] );
+		if ( !str_ends_with( CommonPasswordsFile::locate(), '.php' ) ) {
+			$classes = array_merge( $classes, self::BLOOM_FILTER_CLASSES );
+		}
 		foreach ( $classes as $class ) {
 			if ( !class_exists( $class ) ) {
 				$this->fatalError( "Class $class not found" );
