@@ -9,14 +9,16 @@
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\CheckProblems;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CommonPasswordsFile;
-use MediaWiki\Extension\NativePasswordPolicy\Policy\PasswordValidator;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\EngineProvider;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
 use MediaWiki\Extension\NativePasswordPolicy\Reset\DeferredPasswordReset;
 use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetAttemptCounter;
 use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetWorkEqualizer;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
 use MediaWiki\Logger\LoggerFactory;
+use MediaWiki\MainConfigNames;
 use MediaWiki\MediaWikiServices;
 
 /** @phpcs-require-sorted-array */
@@ -34,24 +36,23 @@ return [
 			LoggerFactory::getInstance( 'NativePasswordPolicy' )
 		);
 	},
+	'NativePasswordPolicy.EngineProvider' => static function ( MediaWikiServices $services ): EngineProvider {
+		return new EngineProvider(
+			[ 'commonPasswordsFile' => CommonPasswordsFile::locate() ] + BeyondCoreChecks::engineConfig( $services->getMainConfig() ),
+			static fn () => LoggerFactory::getInstance( 'NativePasswordPolicy' ),
+			(bool)$services->getMainConfig()->get( 'NativePasswordPolicyAllowCoreFallback' )
+		);
+	},
 	'NativePasswordPolicy.ModuleStatus' => static function ( MediaWikiServices $services ): ModuleStatus {
 		return ModuleStatus::detect( (bool)$services->getMainConfig()->get( 'NativePasswordPolicyAllowCoreFallback' ) );
 	},
-	'NativePasswordPolicy.PasswordValidator' => static function ( MediaWikiServices $services ): PasswordValidator {
-		return new PasswordValidator(
-			new ServiceOptions( PasswordValidator::CONSTRUCTOR_OPTIONS, $services->getMainConfig() ),
-			$services->get( 'NativePasswordPolicy.PolicyEngine' ),
-			$services->getUserGroupManager(),
-			$services->getUserFactory(),
-			$services->getHookContainer()
-		);
-	},
 	'NativePasswordPolicy.PolicyEngine' => static function ( MediaWikiServices $services ): PolicyEngine {
+		$engines = $services->get( 'NativePasswordPolicy.EngineProvider' );
 		return new PolicyEngine(
-			[ 'commonPasswordsFile' => CommonPasswordsFile::locate() ] + BeyondCoreChecks::engineConfig( $services->getMainConfig() ),
+			$engines,
+			new CheckProblems( $engines ),
 			$services->getUserFactory(),
-			static fn () => LoggerFactory::getInstance( 'NativePasswordPolicy' ),
-			(bool)$services->getMainConfig()->get( 'NativePasswordPolicyAllowCoreFallback' )
+			$services->getMainConfig()->get( MainConfigNames::PasswordPolicy )['checks'] ?? []
 		);
 	},
 	'NativePasswordPolicy.ResetAttemptCounter' => static function (): ResetAttemptCounter {

@@ -11,7 +11,6 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Api;
 use MediaWiki\Api\ApiBase;
 use MediaWiki\Api\ApiMain;
 use MediaWiki\Auth\AuthManager;
-use MediaWiki\Extension\NativePasswordPolicy\Policy\PasswordValidator;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
 use MediaWiki\ParamValidator\TypeDef\UserDef;
 use MediaWiki\User\UserFactory;
@@ -20,7 +19,9 @@ use Wikimedia\ParamValidator\ParamValidator;
 
 /**
  * action=validatepassword, a drop-in for core's module: same parameters, rights, errors and
- * answer, with the user's merged password policy evaluated in one call into the native module.
+ * answer, from core's own validity check (User::checkPasswordValidity(), which evaluates the
+ * user's policy natively in one call through the extension's checks), and a translated refusal
+ * while the module is missing.
  */
 class ApiValidatePassword extends ApiBase {
 
@@ -29,7 +30,6 @@ class ApiValidatePassword extends ApiBase {
 	 * @param string $moduleName
 	 * @param AuthManager $authManager
 	 * @param UserFactory $userFactory
-	 * @param PasswordValidator $passwordValidator
 	 * @param ModuleStatus $moduleStatus
 	 */
 	public function __construct(
@@ -37,7 +37,6 @@ class ApiValidatePassword extends ApiBase {
 		string $moduleName,
 		private readonly AuthManager $authManager,
 		private readonly UserFactory $userFactory,
-		private readonly PasswordValidator $passwordValidator,
 		private readonly ModuleStatus $moduleStatus
 	) {
 		parent::__construct( $mainModule, $moduleName );
@@ -71,7 +70,7 @@ class ApiValidatePassword extends ApiBase {
 			$user = $this->getUser();
 		}
 
-		$validity = $this->passwordValidator->checkPasswordValidity( $user, $params['password'] );
+		$validity = $user->checkPasswordValidity( $params['password'] );
 		$result = [
 			'validity' => $validity->isGood() ? 'Good' : ( $validity->isOK() ? 'Change' : 'Invalid' ),
 		];

@@ -135,7 +135,7 @@ class TemporaryPasswordGenerator {
 		$policies = ( new UserPasswordPolicy( $policy['policies'], $policy['checks'] ) )->getPoliciesForUser( $user );
 		$password = '';
 		for ( $attempt = 1; $attempt <= self::ATTEMPTS; $attempt++ ) {
-			$password = $this->policyEngine->generatePassword( $native, $user, $policies, $policy['checks'] );
+			$password = $this->policyEngine->generatePassword( $native, $user, $policies );
 			if ( $user->checkPasswordValidity( $password )->isGood() ) {
 				return $password;
 			}

@@ -35,7 +35,6 @@ class ApiModuleHandler implements ApiMain__moduleManagerHook {
 				'services' => [
 					'AuthManager',
 					'UserFactory',
-					'NativePasswordPolicy.PasswordValidator',
 					'NativePasswordPolicy.ModuleStatus',
 				],
 			],

@@ -8,68 +8,86 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Policy;
 
-use DomainException;
-use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
-use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
-use MediaWiki\Extension\NativePasswordPolicy\Setup\SetupProblems;
-use MediaWiki\Password\UserPasswordPolicy;
 use MediaWiki\Status\Status;
-use MediaWiki\User\User;
 use MediaWiki\User\UserFactory;
 use MediaWiki\User\UserIdentity;
-use NativePasswordPolicy\Engine;
 use NativePasswordPolicy\EngineException;
 use NativePasswordPolicy\PasswordGenerator;
-use Psr\Log\LoggerInterface;
-use Throwable;
 
 /**
- * Runs password policy checks in the native module and turns its verdicts into the
- * Status objects core's PasswordPolicyChecks and UserPasswordPolicy produce.
+ * Answers MediaWiki's calls of the extension's check callables (NativePolicyChecks) with the
+ * Status core's PasswordPolicyChecks would return.
  *
- * When the module cannot answer (a file it needs is broken, an internal error), the check
- * falls back to core's PHP implementation and the problem is logged: users are never locked
- * out by the engine. When the module is not loaded at all, checks are refused with a message
- * (fail closed), unless the operator allows core's checks to stand in
- * (`$wgNativePasswordPolicyAllowCoreFallback`).
+ * Core calls one callable per check of a user's effective policy (UserPasswordPolicy). Each
+ * call crossing into the module would cost more than most checks, so the policy is evaluated
+ * natively once: the PasswordPoliciesForUser hook hands the effective policy to capture()
+ * (core's orchestration is left to core), the first callable of that user evaluates all its
+ * native checks in one call into the module, and the following ones are answered from that
+ * verdict, for the same user and password only. Once every check of the verdict has been
+ * answered, it is forgotten, and the password with it. A call the verdict does not cover (no
+ * hook ran, another user or password, a value of a type the module does not take) runs its
+ * check alone.
  *
- * The checks beyond core (BeyondCoreChecks) have no PHP implementation: when one cannot run,
- * it passes (see beyondCoreCheckCannotRun()). Those reading the account's real name and
- * address get them from the user only when a policy names them.
+ * When the module cannot answer, CheckProblems decides (core's PHP check, or a pass for a
+ * check beyond core); when it is not loaded at all, checks are refused with a message (fail
+ * closed), unless the operator allows core's checks to stand in.
  */
 class PolicyEngine {
 
-	/** @var Engine|null The native engine, once resolved; null when it could not be built */
-	private ?Engine $native = null;
+	/**
+	 * @var mixed The effective policy PasswordPoliciesForUser gave last: a reference, since hook
+	 *   handlers after this extension's may still change it (untyped, so that a reference
+	 *   constrains nothing core's variable may hold)
+	 */
+	private $capturedPolicy = null;
 
-	/** Whether $native has been resolved (built or found unavailable) in this object's life */
-	private bool $nativeResolved = false;
-
-	private ?LoggerInterface $logger = null;
-
-	/** Why the native engine could not be built, when it could not */
-	private ?string $startError = null;
-
-	/** The module is missing and core's checks may not stand in: every check is refused */
-	private readonly bool $refuse;
-
-	/** @var array<string,string> Check beyond core => why it could not run, in this object's life */
-	private array $unavailableChecks = [];
+	/** The user whose policy was captured */
+	private ?string $capturedUser = null;
 
 	/**
-	 * @param array $engineConfig Configuration of the native engine (see ServiceWiring.php)
+	 * @var array<string,array<int,array{0:mixed,1:array[]|null}>> The last evaluation: check
+	 *   name => [ value, failures or null ] for each native entry of the policy
+	 */
+	private array $verdict = [];
+
+	private ?string $verdictUser = null;
+
+	/** The password of the verdict; null when there is no verdict */
+	private ?string $verdictPassword = null;
+
+	/** Entries of the verdict not asked for yet */
+	private int $unanswered = 0;
+
+	/** @var array<string,string|false> Policy name => native check it runs, or false */
+	private array $nativeCheckOf = [];
+
+	/** Calls into the module for checks, in this object's life (for tests and benchmarks) */
+	private int $nativeCalls = 0;
+
+	/**
+	 * @param EngineProvider $engines
+	 * @param CheckProblems $problems
 	 * @param UserFactory $userFactory
-	 * @param callable():LoggerInterface $loggerFactory Called when there is something to log,
-	 *   so that a request with a healthy engine pays nothing for logging
-	 * @param bool $allowCoreFallback `$wgNativePasswordPolicyAllowCoreFallback`
+	 * @param array $checks `$wgPasswordPolicy['checks']`
 	 */
 	public function __construct(
-		private readonly array $engineConfig,
+		private readonly EngineProvider $engines,
+		private readonly CheckProblems $problems,
 		private readonly UserFactory $userFactory,
-		private readonly mixed $loggerFactory,
-		bool $allowCoreFallback = false
+		private readonly array $checks
 	) {
-		$this->refuse = !$allowCoreFallback && !NativeModule::isLoaded();
+	}
+
+	/**
+	 * From the PasswordPoliciesForUser hook: the policy UserPasswordPolicy is about to check.
+	 *
+	 * @param UserIdentity $user
+	 * @param array &$effectivePolicy
+	 */
+	public function capture( UserIdentity $user, array &$effectivePolicy ): void {
+		$this->forget();
+		$this->capturedPolicy = &$effectivePolicy;
+		$this->capturedUser = $user->getName();
 	}
 
 	/**
@@ -83,100 +101,13 @@ class PolicyEngine {
 	 * @return Status
 	 */
 	public function check( string $check, $policyVal, UserIdentity $user, $password ): Status {
-		$native = $this->nativeResolved ? $this->native : $this->native();
-		// Arrays, objects and non-string passwords stay with core's checks.
-		if ( $native && is_string( $password ) && ( is_scalar( $policyVal ) || $policyVal === null ) ) {
-			try {
-				$failures = $native->check( $check, $policyVal, $user->getName(), $password,
-					isset( BeyondCoreChecks::CONTEXT_CHECKS[$check] ) ? $this->contextOf( $user ) : null );
-				return $failures === null ? Status::newGood() : $this->statusOf( $failures );
-			} catch ( EngineException $e ) {
-				if ( isset( BeyondCoreChecks::METHODS[$check] ) ) {
-					return $this->beyondCoreCheckCannotRun( $check, $e->getMessage() );
-				}
-				$this->logFallback( $check, $e );
+		if ( ( $this->verdictPassword !== null || $this->capturedUser !== null ) && is_string( $password ) ) {
+			$status = $this->fromVerdict( $check, $policyVal, $user->getName(), $password, $user );
+			if ( $status ) {
+				return $status;
 			}
 		}
-		if ( $this->refuse ) {
-			return $this->refusal();
-		}
-		if ( isset( BeyondCoreChecks::METHODS[$check] ) ) {
-			return $this->beyondCoreCheckCannotRun( $check, $native
-				? 'its value or the password is of a type the module does not take'
-				: 'the native module is not available' );
-		}
-		return call_user_func( CorePolicyChecks::coreCallable( $check ), $policyVal, $user, $password );
-	}
-
-	/**
-	 * Evaluates an effective policy with one call into the native module: the same result as
-	 * core's UserPasswordPolicy::checkUserPassword() for that policy, including its errors for
-	 * broken configuration. Checks the module does not implement run as PHP callables.
-	 *
-	 * @param UserIdentity $user
-	 * @param string $password
-	 * @param array $policies Effective policy: check name => value or settings array
-	 * @param callable[] $checks `$wgPasswordPolicy['checks']`
-	 * @return Status
-	 */
-	public function checkPolicies( UserIdentity $user, string $password, array $policies, array $checks ): Status {
-		$legacyUser = $this->userFactory->newFromUserIdentity( $user );
-		$entries = [];
-		$externalStatuses = [];
-		$usesContext = false;
-		foreach ( $policies as $policy => $settings ) {
-			if ( !isset( $checks[$policy] ) ) {
-				throw new DomainException( "Invalid password policy config. No check defined for '$policy'." );
-			}
-			if ( !is_array( $settings ) ) {
-				// legacy format
-				$settings = [ 'value' => $settings ];
-			}
-			if ( !array_key_exists( 'value', $settings ) ) {
-				throw new DomainException( "Invalid password policy config. No value defined for '$policy'." );
-			}
-			$flags = [
-				'forceChange' => !empty( $settings['forceChange'] ),
-				'suggestChangeOnLogin' => !empty( $settings['suggestChangeOnLogin'] ),
-			];
-			$nativeCheck = NativePolicyChecks::nameOf( $checks[$policy] );
-			if ( $nativeCheck !== null && $this->nativeCanTake( $settings['value'], $password ) ) {
-				$entries[] = [ 'check' => $nativeCheck, 'value' => $settings['value'] ] + $flags;
-				$usesContext = $usesContext || isset( BeyondCoreChecks::CONTEXT_CHECKS[$nativeCheck] );
-			} else {
-				$status = call_user_func( $checks[$policy], $settings['value'], $legacyUser, $password );
-				$externalStatuses[count( $entries )] = $status;
-				$entries[] = [ 'good' => $status->isGood(), 'ok' => $status->isOK() ] + $flags;
-			}
-		}
-
-		$native = $this->native();
-		$verdict = $native ? $this->verdictOf(
-			$native, $legacyUser, $password, $entries, $externalStatuses,
-			$usesContext ? $this->contextOf( $legacyUser ) : null
-		) : null;
-		if ( $verdict === null ) {
-			return $this->refuse ? $this->refusal() : $this->checkPoliciesInPhp( $legacyUser, $password, $policies, $checks );
-		}
-
-		$failuresByEntry = [];
-		foreach ( $verdict['failures'] as $failure ) {
-			$failuresByEntry[$failure['entry']][] = $failure;
-		}
-		$status = Status::newGood( [] );
-		foreach ( $entries as $index => $entry ) {
-			if ( isset( $externalStatuses[$index] ) ) {
-				$status->merge( $externalStatuses[$index] );
-			} else {
-				$status->merge( $this->statusOf( $failuresByEntry[$index] ?? [] ) );
-			}
-		}
-		if ( $verdict['forceChange'] ) {
-			$status->value['forceChange'] = true;
-		} elseif ( $verdict['suggestChangeOnLogin'] ) {
-			$status->value['suggestChangeOnLogin'] = true;
-		}
-		return $status;
+		return $this->checkAlone( $check, $policyVal, $user, $password );
 	}
 
 	/**
@@ -189,18 +120,15 @@ class PolicyEngine {
 	 * @param PasswordGenerator $generator
 	 * @param UserIdentity $user
 	 * @param array $policies Effective policy: check name => value or settings array
-	 * @param callable[] $checks `$wgPasswordPolicy['checks']`
 	 * @return string
 	 */
-	public function generatePassword(
-		PasswordGenerator $generator, UserIdentity $user, array $policies, array $checks
-	): string {
+	public function generatePassword( PasswordGenerator $generator, UserIdentity $user, array $policies ): string {
 		$entries = [];
 		$minLength = 0;
 		foreach ( $policies as $policy => $settings ) {
 			$value = is_array( $settings ) ? ( $settings['value'] ?? null ) : $settings;
-			$check = NativePolicyChecks::nameOf( $checks[$policy] ?? null )
-				?? CorePolicyChecks::nameOf( $checks[$policy] ?? null );
+			$check = NativePolicyChecks::nameOf( $this->checks[$policy] ?? null )
+				?? CorePolicyChecks::nameOf( $this->checks[$policy] ?? null );
 			if ( $check === null || !( $value === null || is_scalar( $value ) ) ) {
 				continue;
 			}
@@ -209,15 +137,23 @@ class PolicyEngine {
 				$minLength = max( $minLength, (int)$value );
 			}
 		}
-		$native = $this->native();
+		$native = $this->engines->get();
 		if ( $native ) {
 			try {
 				return $native->generatePassword( $generator, $user->getName(), $entries );
 			} catch ( EngineException $e ) {
-				$this->logFallback( 'temporary password', $e );
+				$this->problems->fallingBack( 'temporary password', $e );
 			}
 		}
 		return $generator->generate( $minLength );
+	}
+
+	/**
+	 * @internal For tests and benchmarks
+	 * @return int Calls into the module for checks so far (evaluations and checks run alone)
+	 */
+	public function nativeCallCount(): int {
+		return $this->nativeCalls;
 	}
 
 	/**
@@ -225,142 +161,138 @@ class PolicyEngine {
 	 *   core that could not run so far (empty when healthy)
 	 */
 	public function getProblems(): array {
-		$native = $this->native();
-		// A missing module is ModuleStatus's to report.
-		$problems = $native ? $native->problems()
-			: ( $this->startError !== null ? [ "the engine could not start: {$this->startError}" ] : [] );
-		return array_merge( $problems, array_values( $this->unavailableChecks ) );
+		return array_merge( $this->engines->problems(), $this->problems->unavailableChecks() );
 	}
 
 	/**
-	 * Whether the native engine can take this value and password: arrays, objects and
-	 * non-string passwords stay with core's checks.
+	 * The answer of the verdict for this check, evaluating the captured policy first when it is
+	 * this user's and no verdict covers the password yet.
 	 *
+	 * @param string $check
 	 * @param mixed $policyVal
-	 * @param mixed $password
-	 * @return bool
+	 * @param string $username
+	 * @param string $password
+	 * @param UserIdentity $user
+	 * @return Status|null Null when the verdict does not cover the call
 	 */
-	private function nativeCanTake( $policyVal, $password ): bool {
-		return is_string( $password ) && ( $policyVal === null || is_scalar( $policyVal ) ) && $this->native();
-	}
-
-	private function native(): ?Engine {
-		if ( !$this->nativeResolved ) {
-			$this->nativeResolved = true;
-			if ( !NativeModule::isLoaded() || NativeModule::version() !== NativeModule::EXPECTED_VERSION
-				|| SetupProblems::any()
-			) {
-				// What is wrong with the setup, what it means for checks, and how to fix it.
-				ModuleStatus::detect( !$this->refuse )->logProblems( $this->logger() );
+	private function fromVerdict(
+		string $check, $policyVal, string $username, string $password, UserIdentity $user
+	): ?Status {
+		if ( $this->verdictPassword === null || $this->verdictUser !== $username
+			|| !hash_equals( $this->verdictPassword, $password )
+		) {
+			if ( $this->capturedUser !== $username || !$this->evaluateCaptured( $user, $password ) ) {
+				return null;
 			}
-			if ( NativeModule::isLoaded() ) {
-				try {
-					$this->native = new Engine( json_encode( $this->engineConfig, JSON_THROW_ON_ERROR ) );
-					foreach ( $this->native->problems() as $problem ) {
-						$this->logger()->error( 'Native password policy engine: {problem}', [ 'problem' => $problem ] );
-					}
-				} catch ( Throwable $e ) {
-					$this->startError = $e->getMessage();
-					$this->logger()->error(
-						'Native password policy engine could not start: {message}. Checks run in PHP.',
-						[ 'message' => $e->getMessage() ]
-					);
+		}
+		foreach ( $this->verdict[$check] ?? [] as [ $value, $failures ] ) {
+			if ( $value === $policyVal ) {
+				if ( --$this->unanswered <= 0 ) {
+					$this->forget();
 				}
+				return $failures === null ? Status::newGood() : FailureStatus::of( $failures );
 			}
 		}
-		return $this->native;
+		return null;
 	}
 
 	/**
-	 * The answer to every check while the module is missing and core may not stand in: fatal,
-	 * so that no password is set and no login passes unchecked. The log says why.
-	 */
-	private function refusal(): Status {
-		$this->native();
-		return Status::newFatal( 'nativepasswordpolicy-module-unavailable' );
-	}
-
-	private function logger(): LoggerInterface {
-		$this->logger ??= ( $this->loggerFactory )();
-		return $this->logger;
-	}
-
-	/**
-	 * @param array[] $failures Failures as the module returns them
-	 * @return Status
-	 */
-	private function statusOf( array $failures ): Status {
-		$status = Status::newGood();
-		foreach ( $failures as $failure ) {
-			if ( $failure['fatal'] ) {
-				$status->fatal( $failure['message'], ...$failure['params'] );
-			} else {
-				$status->error( $failure['message'], ...$failure['params'] );
-			}
-		}
-		return $status;
-	}
-
-	/**
-	 * Core's evaluation, for when the native engine cannot answer.
+	 * Evaluates every native check of the captured policy in one call into the module.
 	 *
 	 * @param UserIdentity $user
 	 * @param string $password
-	 * @param array $policies
-	 * @param callable[] $checks
-	 * @return Status
+	 * @return bool Whether there is a verdict now
 	 */
-	private function checkPoliciesInPhp( UserIdentity $user, string $password, array $policies, array $checks ): Status {
-		foreach ( $checks as $name => $callable ) {
-			$nativeCheck = NativePolicyChecks::nameOf( $callable );
-			if ( $nativeCheck !== null ) {
-				$checks[$name] = isset( BeyondCoreChecks::METHODS[$nativeCheck] )
-					? fn ( $value, $user, $password ) => $this->check( $nativeCheck, $value, $user, $password )
-					: CorePolicyChecks::coreCallable( $nativeCheck );
+	private function evaluateCaptured( UserIdentity $user, string $password ): bool {
+		$policy = $this->capturedPolicy;
+		$this->forget();
+		$native = $this->engines->get();
+		if ( !$native || !is_array( $policy ) || !$policy ) {
+			return false;
+		}
+		$entries = [];
+		$needsContext = false;
+		foreach ( $policy as $name => $settings ) {
+			$check = $this->nativeCheckOf[$name] ??= NativePolicyChecks::nameOf( $this->checks[$name] ?? null ) ?? false;
+			$value = is_array( $settings ) ? ( $settings['value'] ?? null ) : $settings;
+			// Values of other types stay with core's checks (checkAlone()).
+			if ( $check !== false && ( is_scalar( $value ) || $value === null ) ) {
+				$entries[] = [ 'check' => $check, 'value' => $value ];
+				$needsContext = $needsContext || isset( BeyondCoreChecks::CONTEXT_CHECKS[$check] );
 			}
 		}
-		$upp = new UserPasswordPolicy( [ 'default' => $policies ], $checks );
-		return $upp->checkUserPasswordForGroups( $user, $password, [] );
+		if ( !$entries ) {
+			return false;
+		}
+		$this->nativeCalls++;
+		try {
+			$verdict = $native->evaluate( $user->getName(), $password, $entries,
+				$needsContext ? $this->contextOf( $user ) : null );
+		} catch ( EngineException $e ) {
+			// A check that cannot run (a broken file): each check then runs alone and gets its
+			// own answer from CheckProblems.
+			return false;
+		}
+		$failures = [];
+		foreach ( $verdict['failures'] as $failure ) {
+			$failures[$failure['entry']][] = $failure;
+		}
+		foreach ( $entries as $index => $entry ) {
+			$this->verdict[$entry['check']][] = [ $entry['value'], $failures[$index] ?? null ];
+		}
+		$this->verdictUser = $user->getName();
+		$this->verdictPassword = $password;
+		$this->unanswered = count( $entries );
+		return true;
 	}
 
 	/**
-	 * The module's verdict on a policy. When it cannot give one and the policy has checks
-	 * beyond core, those run one by one (passing if they cannot run) and the rest is
-	 * evaluated again: a broken breach corpus must not send core's checks to PHP.
+	 * One check with one call into the module, or without the module as CheckProblems decides.
 	 *
-	 * @param Engine $native
-	 * @param User $user
-	 * @param string $password
-	 * @param array[] &$entries As for Engine::evaluate(); checks run alone become PHP entries
-	 * @param Status[] &$externalStatuses Statuses of PHP entries, by entry index
-	 * @param array|null $context
-	 * @return array|null The verdict, null when core's PHP evaluation must answer
+	 * @param string $check
+	 * @param mixed $policyVal
+	 * @param UserIdentity $user
+	 * @param mixed $password
+	 * @return Status
 	 */
-	private function verdictOf(
-		Engine $native, User $user, string $password, array &$entries, array &$externalStatuses, ?array $context
-	): ?array {
-		try {
-			return $native->evaluate( $user->getName(), $password, $entries, $context );
-		} catch ( EngineException $e ) {
-			$ranAlone = false;
-			foreach ( $entries as $index => $entry ) {
-				if ( isset( $entry['check'] ) && isset( BeyondCoreChecks::METHODS[$entry['check']] ) ) {
-					$status = $this->check( $entry['check'], $entry['value'], $user, $password );
-					$externalStatuses[$index] = $status;
-					$entries[$index] = [ 'good' => $status->isGood(), 'ok' => $status->isOK(),
-						'forceChange' => $entry['forceChange'], 'suggestChangeOnLogin' => $entry['suggestChangeOnLogin'] ];
-					$ranAlone = true;
+	private function checkAlone( string $check, $policyVal, UserIdentity $user, $password ): Status {
+		$native = $this->engines->get();
+		// Arrays, objects and non-string passwords stay with core's checks.
+		if ( $native && is_string( $password ) && ( is_scalar( $policyVal ) || $policyVal === null ) ) {
+			$this->nativeCalls++;
+			try {
+				$failures = $native->check( $check, $policyVal, $user->getName(), $password,
+					isset( BeyondCoreChecks::CONTEXT_CHECKS[$check] ) ? $this->contextOf( $user ) : null );
+				return $failures === null ? Status::newGood() : FailureStatus::of( $failures );
+			} catch ( EngineException $e ) {
+				if ( isset( BeyondCoreChecks::METHODS[$check] ) ) {
+					return $this->problems->beyondCoreCheckCannotRun( $check, $e->getMessage() );
 				}
+				$this->problems->fallingBack( $check, $e );
 			}
-			if ( $ranAlone ) {
-				try {
-					return $native->evaluate( $user->getName(), $password, $entries );
-				} catch ( EngineException $e ) {
-				}
-			}
-			$this->logFallback( 'policy', $e );
-			return null;
 		}
+		if ( $this->engines->refuses() ) {
+			// Fatal, so that no password is set and no login passes unchecked; the log says why.
+			return Status::newFatal( 'nativepasswordpolicy-module-unavailable' );
+		}
+		if ( isset( BeyondCoreChecks::METHODS[$check] ) ) {
+			return $this->problems->beyondCoreCheckCannotRun( $check, $native
+				? 'its value or the password is of a type the module does not take'
+				: 'the native module is not available' );
+		}
+		return call_user_func( CorePolicyChecks::coreCallable( $check ), $policyVal, $user, $password );
+	}
+
+	/** Drops the captured policy and the verdict, and with them the password. */
+	private function forget(): void {
+		// unset(), not assignment: the property is a reference to core's variable.
+		unset( $this->capturedPolicy );
+		$this->capturedPolicy = null;
+		$this->capturedUser = null;
+		$this->verdict = [];
+		$this->verdictUser = null;
+		$this->verdictPassword = null;
+		$this->unanswered = 0;
 	}
 
 	/**
@@ -374,34 +306,5 @@ class PolicyEngine {
 	private function contextOf( UserIdentity $user ): array {
 		$user = $this->userFactory->newFromUserIdentity( $user );
 		return [ 'realName' => $user->getRealName(), 'email' => $user->getEmail() ];
-	}
-
-	/**
-	 * What a check beyond core gives when it cannot run (its file missing, corrupt or
-	 * unreadable, its list broken, the module not loaded): it passes, so that no user is locked
-	 * out by a broken file, and the problem is logged (once per check and request, never the
-	 * password) and reported by getProblems(). The one place that decides this.
-	 *
-	 * @param string $check
-	 * @param string $reason
-	 * @return Status
-	 */
-	private function beyondCoreCheckCannotRun( string $check, string $reason ): Status {
-		if ( !isset( $this->unavailableChecks[$check] ) ) {
-			$this->unavailableChecks[$check] = "$check cannot run, so it passes every password: $reason";
-			$this->logger()->error(
-				'Password check {check} cannot run, so it passes every password: {reason}',
-				[ 'check' => $check, 'reason' => $reason ]
-			);
-		}
-		return Status::newGood();
-	}
-
-	private function logFallback( string $check, EngineException $e ): void {
-		// The message never contains the password: the module formats no input into it.
-		$this->logger()->error(
-			'Native password check {check} failed, core\'s PHP check used instead: {message}',
-			[ 'check' => $check, 'message' => $e->getMessage(), 'code' => $e->getCode() ]
-		);
 	}
 }

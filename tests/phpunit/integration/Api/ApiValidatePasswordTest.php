@@ -27,7 +27,7 @@ use Wikimedia\TestingAccessWrapper;
  * @group Database
  * @group medium
  * @covers \MediaWiki\Extension\NativePasswordPolicy\Api\ApiValidatePassword
- * @covers \MediaWiki\Extension\NativePasswordPolicy\Policy\PasswordValidator
+ * @covers \MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine
  * @covers \MediaWiki\Extension\NativePasswordPolicy\Hooks\ApiModuleHandler
  */
 class ApiValidatePasswordTest extends ApiTestCase {

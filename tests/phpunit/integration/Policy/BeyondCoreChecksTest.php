@@ -8,13 +8,18 @@ declare( strict_types=1 );
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Integration\Policy;
 
 use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\CheckProblems;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\CorePolicyChecks;
+use MediaWiki\Extension\NativePasswordPolicy\Policy\EngineProvider;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
 use MediaWiki\MainConfigNames;
 use MediaWiki\MainConfigSchema;
+use MediaWiki\Password\UserPasswordPolicy;
 use MediaWiki\Status\Status;
 use MediaWiki\User\User;
 use MediaWiki\User\UserFactory;
+use MediaWiki\User\UserIdentity;
 use MediaWiki\User\UserIdentityValue;
 use MediaWikiIntegrationTestCase;
 
@@ -40,6 +45,29 @@ class BeyondCoreChecksTest extends MediaWikiIntegrationTestCase {
 
 	private static function keys( Status $status ): array {
 		return array_column( $status->getErrors(), 'message' );
+	}
+
+	/** A policy engine of its own, every check of the policy pointing at the extension. */
+	private function engineWith( array $engineConfig, $logger = null, ?UserFactory $userFactory = null ): PolicyEngine {
+		$engines = new EngineProvider( $engineConfig, static fn () => $logger ?? new \TestLogger() );
+		$checks = [];
+		foreach ( CorePolicyChecks::METHODS + BeyondCoreChecks::METHODS as $name => $method ) {
+			$checks[$name] = NativePolicyChecks::callableFor( $name );
+		}
+		return new PolicyEngine( $engines, new CheckProblems( $engines ), $userFactory ?? $this->getServiceContainer()->getUserFactory(), $checks );
+	}
+
+	/**
+	 * What core's UserPasswordPolicy gives for an effective policy whose checks this engine
+	 * answers: the PasswordPoliciesForUser hook hands the policy over, then core asks check by check.
+	 */
+	private static function checkPolicy( PolicyEngine $engine, UserIdentity $user, string $password, array $policy ): Status {
+		$checks = [];
+		foreach ( $policy as $name => $value ) {
+			$checks[$name] = static fn ( $value, $user, $password ) => $engine->check( $name, $value, $user, $password );
+		}
+		$engine->capture( $user, $policy );
+		return ( new UserPasswordPolicy( [ 'default' => $policy ], $checks ) )->checkUserPasswordForGroups( $user, $password, [] );
 	}
 
 	/** Core's default policy with the given checks added for everyone. */
@@ -71,7 +99,7 @@ class BeyondCoreChecksTest extends MediaWikiIntegrationTestCase {
 		$this->overrideConfigValue( MainConfigNames::Sitename, 'Acme Wiki' );
 		$this->enable( [ 'PasswordCannotContainContextWords' => [ 'value' => true, 'forceChange' => true ] ] );
 		$user = $this->userWithContext();
-		$validator = $this->getServiceContainer()->get( 'NativePasswordPolicy.PasswordValidator' );
+		$engine = $this->getServiceContainer()->get( 'NativePasswordPolicy.PolicyEngine' );
 		$cases = [
 			'D0ES0N-forever' => [ 'nativepasswordpolicy-password-contains-realname' ],
 			'MAILHOST-and-more' => [ 'nativepasswordpolicy-password-contains-email' ],
@@ -81,12 +109,14 @@ class BeyondCoreChecksTest extends MediaWikiIntegrationTestCase {
 			'unrelated passphrase here' => [],
 		];
 		foreach ( $cases as $password => $expected ) {
-			// Core's evaluation, calling the configured callables one by one ...
+			// Core's evaluation, with one native call for the policy ...
+			$calls = $engine->nativeCallCount();
 			$status = $user->checkPasswordValidity( $password );
 			$this->assertSame( $expected, self::keys( $status ), "check(): $password" );
-			// ... and the extension's, in one native call: the same answer.
-			$this->assertSame( $status->getErrors(), $validator->checkPasswordValidity( $user, $password )->getErrors(), $password );
-			$this->assertSame( $status->getValue(), $validator->checkPasswordValidity( $user, $password )->getValue(), $password );
+			$this->assertSame( 1, $engine->nativeCallCount() - $calls, $password );
+			// ... and the context check alone: the same answer.
+			$this->assertSame( $expected, array_values( array_intersect( self::CONTEXT_KEYS, self::keys(
+				$engine->check( 'PasswordCannotContainContextWords', true, $user, $password ) ) ) ), $password );
 			if ( $expected ) {
 				$this->assertTrue( $status->getValue()['forceChange'] ?? false );
 			}
@@ -146,7 +176,7 @@ class BeyondCoreChecksTest extends MediaWikiIntegrationTestCase {
 	public function testCorePoliciesNeverLoadTheContext(): void {
 		$userFactory = $this->createMock( UserFactory::class );
 		$userFactory->expects( $this->never() )->method( 'newFromUserIdentity' );
-		$engine = new PolicyEngine( [ 'siteName' => 'Example Wiki' ], $userFactory, static fn () => new \TestLogger() );
+		$engine = $this->engineWith( [ 'siteName' => 'Example Wiki' ], null, $userFactory );
 		$identity = new UserIdentityValue( 5, 'Example' );
 		foreach ( [ 'MinimalPasswordLength' => 8, 'PasswordCannotBeSubstringInUsername' => true,
 			'MinimalPasswordCodePoints' => 8, 'PasswordCannotMatchDeniedPatterns' => true ] as $check => $value
@@ -159,9 +189,8 @@ class BeyondCoreChecksTest extends MediaWikiIntegrationTestCase {
 		$user->method( 'getName' )->willReturn( 'Example' );
 		$user->expects( $this->never() )->method( 'getRealName' );
 		$user->expects( $this->never() )->method( 'getEmail' );
-		$engine = new PolicyEngine( [ 'siteName' => 'Example Wiki' ], $this->getServiceContainer()->getUserFactory(), static fn () => new \TestLogger() );
-		$checks = $this->getServiceContainer()->getMainConfig()->get( MainConfigNames::PasswordPolicy )['checks'];
-		$status = $engine->checkPolicies( $user, 'short', [ 'MinimalPasswordLength' => 8, 'MinimalPasswordCodePoints' => 4 ], $checks );
+		$engine = $this->engineWith( [ 'siteName' => 'Example Wiki' ] );
+		$status = self::checkPolicy( $engine, $user, 'short', [ 'MinimalPasswordLength' => 8, 'MinimalPasswordCodePoints' => 4 ] );
 		$this->assertSame( [ 'passwordtooshort' ], self::keys( $status ) );
 	}
 
@@ -170,21 +199,19 @@ class BeyondCoreChecksTest extends MediaWikiIntegrationTestCase {
 		$user->method( 'getName' )->willReturn( 'Example' );
 		$user->expects( $this->once() )->method( 'getRealName' )->willReturn( 'Jane Doeson' );
 		$user->expects( $this->once() )->method( 'getEmail' )->willReturn( '' );
-		$engine = new PolicyEngine( [ 'siteName' => 'Example Wiki' ], $this->getServiceContainer()->getUserFactory(), static fn () => new \TestLogger() );
-		$checks = $this->getServiceContainer()->getMainConfig()->get( MainConfigNames::PasswordPolicy )['checks'];
-		$status = $engine->checkPolicies( $user, 'doeson-x', [
+		$engine = $this->engineWith( [ 'siteName' => 'Example Wiki' ] );
+		$status = self::checkPolicy( $engine, $user, 'doeson-x', [
 			'PasswordCannotContainContextWords' => true,
 			'MinimalPasswordStrength' => [ 'value' => 2, 'suggestChangeOnLogin' => true ],
-		], $checks );
+		] );
 		$this->assertContains( 'nativepasswordpolicy-password-contains-realname', self::keys( $status ) );
 	}
 
 	public function testACheckThatCannotRunPassesIsLoggedOnceAndReported(): void {
 		$logger = new \TestLogger( true, null, true );
-		$engine = new PolicyEngine(
+		$engine = $this->engineWith(
 			[ 'breachCorpusFile' => '/nonexistent/corpus.npp', 'wordLists' => [ [ 'path' => __FILE__ . '.missing' ] ] ],
-			$this->getServiceContainer()->getUserFactory(),
-			static fn () => $logger
+			$logger
 		);
 		$identity = new UserIdentityValue( 0, 'Example' );
 		$password = 'secret-9f2e-password';
@@ -192,16 +219,13 @@ class BeyondCoreChecksTest extends MediaWikiIntegrationTestCase {
 			$this->assertTrue( $engine->check( 'PasswordNotInBreachCorpus', true, $identity, $password )->isGood() );
 		}
 		// A whole policy: the checks that can run still give their answer, natively.
-		$checks = BeyondCoreChecks::withChecks( [
-			'MinimalPasswordLength' => NativePolicyChecks::callableFor( 'MinimalPasswordLength' ),
-		] );
 		$user = $this->getServiceContainer()->getUserFactory()->newFromName( 'Example' );
-		$status = $engine->checkPolicies( $user, $password, [
+		$status = self::checkPolicy( $engine, $user, $password, [
 			'MinimalPasswordLength' => [ 'value' => 30, 'forceChange' => true ],
 			'PasswordNotInBreachCorpus' => [ 'value' => true, 'forceChange' => true ],
 			'PasswordNotInWordLists' => true,
 			'MinimalPasswordCodePoints' => 25,
-		], $checks );
+		] );
 		$this->assertSame( [ 'passwordtooshort', 'nativepasswordpolicy-password-too-few-characters' ], self::keys( $status ) );
 		$this->assertTrue( $status->getValue()['forceChange'] );
 
@@ -219,22 +243,17 @@ class BeyondCoreChecksTest extends MediaWikiIntegrationTestCase {
 	public function testWithoutANativeEngineTheChecksPassAndCoreAnswers(): void {
 		$logger = new \TestLogger( true, null, true );
 		// A configuration the module refuses: the engine does not start, as without the module.
-		$engine = new PolicyEngine(
-			[ 'noSuchSetting' => true ],
-			$this->getServiceContainer()->getUserFactory(),
-			static fn () => $logger
-		);
+		$engine = $this->engineWith( [ 'noSuchSetting' => true ], $logger );
 		$identity = new UserIdentityValue( 0, 'Example' );
 		$this->assertTrue( $engine->check( 'MinimalPasswordStrength', 4, $identity, 'password' )->isGood() );
 		$this->assertSame( [ 'passwordtooshort' ], self::keys( $engine->check( 'MinimalPasswordLength', 10, $identity, 'password' ) ) );
 
-		$checks = $this->getServiceContainer()->getMainConfig()->get( MainConfigNames::PasswordPolicy )['checks'];
 		$user = $this->getServiceContainer()->getUserFactory()->newFromName( 'Example' );
-		$status = $engine->checkPolicies( $user, 'password', [
+		$status = self::checkPolicy( $engine, $user, 'password', [
 			'PasswordNotInCommonList' => true,
 			'PasswordNotInBreachCorpus' => true,
 			'MinimalPasswordStrength' => 4,
-		], $checks );
+		] );
 		$this->assertSame( [ 'passwordincommonlist' ], self::keys( $status ) );
 		$problems = implode( "\n", $engine->getProblems() );
 		$this->assertStringContainsString( 'MinimalPasswordStrength cannot run', $problems );
