@@ -13,7 +13,8 @@ use MediaWiki\Hook\PasswordPoliciesForUserHook;
 
 /**
  * Hands the effective policy UserPasswordPolicy is about to check to the policy engine, which
- * then evaluates it natively in one call (see PolicyEngine). Changes nothing.
+ * then evaluates it natively in one call (see PolicyEngine). Changes nothing. The engine keeps
+ * a reference, so that handlers running later and changing the policy are seen too.
  */
 class PolicyCaptureHandler implements PasswordPoliciesForUserHook {
 

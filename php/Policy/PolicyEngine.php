@@ -35,9 +35,9 @@ use NativePasswordPolicy\PasswordGenerator;
 class PolicyEngine {
 
 	/**
-	 * @var mixed The effective policy PasswordPoliciesForUser gave last: a reference, since hook
-	 *   handlers after this extension's may still change it (untyped, so that a reference
-	 *   constrains nothing core's variable may hold)
+	 * @var mixed The effective policy PasswordPoliciesForUser gave last, as a reference to core's
+	 *   variable: hook handlers after this extension's may still change it. Never assigned, only
+	 *   bound (untyped, so that the reference constrains nothing core's variable may hold).
 	 */
 	private $capturedPolicy = null;
 
@@ -283,11 +283,11 @@ class PolicyEngine {
 		return call_user_func( CorePolicyChecks::coreCallable( $check ), $policyVal, $user, $password );
 	}
 
-	/** Drops the captured policy and the verdict, and with them the password. */
+	/**
+	 * Drops the verdict, and with it the password. The captured policy (no secret) is only
+	 * marked unused: assigning to it would write into core's variable.
+	 */
 	private function forget(): void {
-		// unset(), not assignment: the property is a reference to core's variable.
-		unset( $this->capturedPolicy );
-		$this->capturedPolicy = null;
 		$this->capturedUser = null;
 		$this->verdict = [];
 		$this->verdictUser = null;

@@ -95,7 +95,7 @@ class PolicyEngineTest extends MediaWikiIntegrationTestCase {
 		$engine = TestingAccessWrapper::newFromObject( $this->engine() );
 		$this->assertNull( $engine->verdictPassword, 'the password is not kept after its evaluation' );
 		$this->assertSame( [], $engine->verdict );
-		$this->assertNull( $engine->capturedPolicy );
+		$this->assertNull( $engine->capturedUser, 'no captured policy waits for its evaluation' );
 	}
 
 	public function testSameAsCoreWithTheDefaultPolicy(): void {
