@@ -6,10 +6,15 @@
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\Probe;
 
-use ApiBase;
+use MediaWiki\Api\ApiBase;
 use MediaWiki\MediaWikiServices;
 use ObjectCache;
 use Wikimedia\ParamValidator\ParamValidator;
+
+// 1.43's name of the class (its global name is a deprecated alias there); 1.39 has only the global one.
+if ( !class_exists( ApiBase::class ) ) {
+	class_alias( 'ApiBase', ApiBase::class );
+}
 
 /**
  * action=farmprobe of a ThrowawayFarm (never of a real wiki): what a test needs to see inside
