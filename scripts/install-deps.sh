@@ -20,6 +20,12 @@ packages=(
 	nginx php8.2-fpm
 	# The php84 stage: a Debian 13 root for PHP 8.4 and MediaWiki 1.43 (tests/php84/run.sh).
 	debootstrap
+	# The multi-server wiki of the harness (ThrowawayFarm): a private MariaDB and Redis, PHP's
+	# drivers for them, and APCu for each php-fpm pool's own memory. The servers are installed
+	# only (never started or enabled, see below); APCu is loaded by the farm's pools only.
+	mariadb-server redis-server php8.2-mysql php8.2-redis php8.2-apcu
+	# MariaDB of a throwaway wiki needs no durability: its fsyncs are skipped (LD_PRELOAD).
+	eatmydata
 	"$@"
 )
 
@@ -30,6 +36,16 @@ for package in "${packages[@]}"; do
 	fi
 done
 
+# Services of the packages the harness runs as private instances (package: service name).
+declare -A services=([mariadb-server]=mariadb [redis-server]=redis-server)
+newly_installed() {
+	local package
+	for package in "${missing[@]}"; do
+		[[ "$package" == "$1" ]] && return 0
+	done
+	return 1
+}
+
 if ((${#missing[@]})); then
 	if [[ $(id -u) -ne 0 ]]; then
 		echo "Missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2
@@ -37,9 +53,30 @@ if ((${#missing[@]})); then
 	fi
 	echo "Installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
+	# invoke-rc.d and deb-systemd-invoke ask policy-rc.d before starting a service: without one
+	# (a machine that is not a container), the install would start the system MariaDB and Redis.
+	# A temporary one forbids that (exit 101, "action forbidden") for this install only.
+	policy=/usr/sbin/policy-rc.d
+	if [[ ! -e "$policy" ]]; then
+		printf '#!/bin/sh\n# Left by scripts/install-deps.sh while it runs.\nexit 101\n' >"$policy"
+		chmod 755 "$policy"
+		trap 'rm -f "$policy"' EXIT
+	fi
 	apt-get update -q
 	# No recommends: mediawiki recommends a MySQL server and Apache, which the tests do not use.
 	apt-get install -y -q --no-install-recommends "${missing[@]}"
+	# The harness runs its own instances: the system services stay off at boot as well
+	# (update-rc.d disables the init script and, where systemctl exists, the unit).
+	for package in "${!services[@]}"; do
+		if newly_installed "$package"; then
+			update-rc.d "${services[$package]}" disable
+		fi
+	done
+	# APCu enabled for every PHP would change other wikis (MediaWiki's installer picks
+	# CACHE_ACCEL when it finds APCu): the farm's pools load it from their own scan directory.
+	if newly_installed php8.2-apcu; then
+		phpdismod -v 8.2 -s ALL apcu
+	fi
 fi
 
 if ! command -v cargo >/dev/null; then

@@ -25,6 +25,18 @@ final class ApiClient {
 	}
 
 	/**
+	 * A client of another api.php (e.g. another server of the same wiki) holding a copy of
+	 * this client's cookies and headers: the same session, as a browser whose requests a load
+	 * balancer sends elsewhere. Cookies set later go to one client only.
+	 */
+	public function withApiUrl( string $apiUrl ): self {
+		$client = new self( $apiUrl );
+		$client->cookies = $this->cookies;
+		$client->headers = $this->headers;
+		return $client;
+	}
+
+	/**
 	 * POSTs to api.php and decodes the JSON answer.
 	 *
 	 * @param array<string,string|int> $params Body parameters (format=json is added when absent)
