@@ -9,6 +9,7 @@ declare( strict_types=1 );
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Module;
 
 use NativePasswordPolicy\Engine;
+use PHPUnit\Framework\Attributes\CoversNothing;
 use PHPUnit\Framework\TestCase;
 use Wikimedia\CommonPasswords\CommonPasswords;
 
@@ -21,6 +22,7 @@ use Wikimedia\CommonPasswords\CommonPasswords;
  *
  * @coversNothing
  */
+#[CoversNothing]
 class CommonPasswordsTest extends TestCase {
 
 	/** Generated passwords; at least OUTSIDERS of them must be outside the list. */
