@@ -13,9 +13,10 @@ use MediaWiki\Extension\NativePasswordPolicy\Policy\CheckProblems;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CommonPasswordsFile;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\EngineProvider;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
-use MediaWiki\Extension\NativePasswordPolicy\Reset\DeferredPasswordReset;
+use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetAccountLocks;
 use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetAttemptCounter;
-use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetWorkEqualizer;
+use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetDeployment;
+use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetRequestChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\MainConfigNames;
@@ -23,19 +24,6 @@ use MediaWiki\MediaWikiServices;
 
 /** @phpcs-require-sorted-array */
 return [
-	'NativePasswordPolicy.DeferredPasswordReset' => static function (
-		MediaWikiServices $services
-	): DeferredPasswordReset {
-		return new DeferredPasswordReset(
-			new ServiceOptions( DeferredPasswordReset::CONSTRUCTOR_OPTIONS, $services->getMainConfig() ),
-			$services->getPasswordReset(),
-			$services->getUserNameUtils(),
-			$services->getDBLoadBalancer(),
-			$services->get( 'NativePasswordPolicy.ResetAttemptCounter' ),
-			$services->get( 'NativePasswordPolicy.ResetWorkEqualizer' ),
-			LoggerFactory::getInstance( 'NativePasswordPolicy' )
-		);
-	},
 	'NativePasswordPolicy.EngineProvider' => static function ( MediaWikiServices $services ): EngineProvider {
 		return new EngineProvider(
 			[ 'commonPasswordsFile' => CommonPasswordsFile::locate() ] + BeyondCoreChecks::engineConfig( $services->getMainConfig() ),
@@ -44,7 +32,10 @@ return [
 		);
 	},
 	'NativePasswordPolicy.ModuleStatus' => static function ( MediaWikiServices $services ): ModuleStatus {
-		return ModuleStatus::detect( (bool)$services->getMainConfig()->get( 'NativePasswordPolicyAllowCoreFallback' ) );
+		return ModuleStatus::detect(
+			(bool)$services->getMainConfig()->get( 'NativePasswordPolicyAllowCoreFallback' ),
+			$services->get( 'NativePasswordPolicy.ResetDeployment' )->problems()
+		);
 	},
 	'NativePasswordPolicy.PolicyEngine' => static function ( MediaWikiServices $services ): PolicyEngine {
 		$engines = $services->get( 'NativePasswordPolicy.EngineProvider' );
@@ -55,15 +46,30 @@ return [
 			$services->getMainConfig()->get( MainConfigNames::PasswordPolicy )['checks'] ?? []
 		);
 	},
+	'NativePasswordPolicy.ResetAccountLocks' => static function ( MediaWikiServices $services ): ResetAccountLocks {
+		return new ResetAccountLocks(
+			$services->getDBLoadBalancer(),
+			$services->getUserNameUtils(),
+			LoggerFactory::getInstance( 'NativePasswordPolicy' )
+		);
+	},
 	'NativePasswordPolicy.ResetAttemptCounter' => static function (): ResetAttemptCounter {
 		return new ResetAttemptCounter();
 	},
-	'NativePasswordPolicy.ResetWorkEqualizer' => static function ( MediaWikiServices $services ): ResetWorkEqualizer {
-		return new ResetWorkEqualizer(
-			$services->getLocalServerObjectCache(),
-			$services->getPasswordFactory(),
-			$services->getMainConfig()->get( 'NativePasswordPolicyResetEqualizeWork' )
-				&& ResetWorkEqualizer::isTimedAt( MW_ENTRY_POINT )
+	'NativePasswordPolicy.ResetDeployment' => static function ( MediaWikiServices $services ): ResetDeployment {
+		return new ResetDeployment(
+			new ServiceOptions( ResetDeployment::CONSTRUCTOR_OPTIONS, $services->getMainConfig() ),
+			static fn () => ResetDeployment::rateLimitStore( $services ),
+			ResetDeployment::rateLimitStoreSetting( $services ),
+			static fn () => $services->getPasswordReset()
+		);
+	},
+	'NativePasswordPolicy.ResetRequestChecks' => static function ( MediaWikiServices $services ): ResetRequestChecks {
+		return new ResetRequestChecks(
+			new ServiceOptions( ResetRequestChecks::CONSTRUCTOR_OPTIONS, $services->getMainConfig() ),
+			$services->getUserNameUtils(),
+			ResetDeployment::rateLimitStore( $services ),
+			LoggerFactory::getInstance( 'NativePasswordPolicy' )
 		);
 	},
 	'NativePasswordPolicy.TemporaryPasswordGenerator' => static function (

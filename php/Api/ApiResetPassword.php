@@ -10,7 +10,6 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Api;
 
 use MediaWiki\Api\ApiBase;
 use MediaWiki\Api\ApiMain;
-use MediaWiki\Extension\NativePasswordPolicy\Reset\DeferredPasswordReset;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
 use MediaWiki\MainConfigNames;
 use MediaWiki\ParamValidator\TypeDef\UserDef;
@@ -20,10 +19,10 @@ use MediaWiki\User\PasswordReset;
 use Wikimedia\ParamValidator\ParamValidator;
 
 /**
- * action=resetpassword, a drop-in for core's module that does not tell whether an account
- * exists: the answer is given before the target is looked up (see DeferredPasswordReset), so
- * it is the same, and takes the same time, for an unknown user or address, an account without
- * an address, a throttled account and a real reset.
+ * action=resetpassword, a drop-in for core's module: like core's, it asks the PasswordReset
+ * service, which queues the reset (QueuedPasswordReset), so the answer is the same, and takes
+ * the same time, for an unknown user or address, an account without an address, a throttled
+ * account and a real reset.
  *
  * Parameters, rights, token and errors are core's, except for malformed requests, answered as
  * the API documentation describes: `user` and `email` together → invalidparammix, neither →
@@ -36,14 +35,12 @@ class ApiResetPassword extends ApiBase {
 	 * @param ApiMain $main
 	 * @param string $action
 	 * @param PasswordReset $passwordReset
-	 * @param DeferredPasswordReset $deferredPasswordReset
 	 * @param ModuleStatus $moduleStatus
 	 */
 	public function __construct(
 		ApiMain $main,
 		string $action,
 		private readonly PasswordReset $passwordReset,
-		private readonly DeferredPasswordReset $deferredPasswordReset,
 		private readonly ModuleStatus $moduleStatus
 	) {
 		parent::__construct( $main, $action );
@@ -88,7 +85,7 @@ class ApiResetPassword extends ApiBase {
 			$this->dieWithError( 'nativepasswordpolicy-module-unavailable', 'nativepasswordpolicy-unavailable' );
 		}
 
-		$status = $this->deferredPasswordReset->request( $this->getUser(), $params['user'], $params['email'] );
+		$status = $this->passwordReset->execute( $this->getUser(), $params['user'], $params['email'] );
 		if ( !$status->isOK() ) {
 			$status->value = null;
 			$this->dieStatus( Status::wrap( $status ) );

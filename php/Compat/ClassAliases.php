@@ -44,6 +44,7 @@ final class ClassAliases {
 		'MediaWiki\\Config\\Config' => 'Config',
 		'MediaWiki\\Config\\ConfigException' => 'ConfigException',
 		'MediaWiki\\Config\\HashConfig' => 'HashConfig',
+		'MediaWiki\\Context\\RequestContext' => 'RequestContext',
 		'MediaWiki\\Deferred\\DeferredUpdates' => 'DeferredUpdates',
 		'MediaWiki\\Maintenance\\Maintenance' => 'Maintenance',
 		'MediaWiki\\Message\\Message' => 'Message',
@@ -54,11 +55,14 @@ final class ClassAliases {
 		'MediaWiki\\Password\\PasswordPolicyChecks' => 'PasswordPolicyChecks',
 		'MediaWiki\\Password\\UserPasswordPolicy' => 'UserPasswordPolicy',
 		'MediaWiki\\Registration\\ExtensionRegistry' => 'ExtensionRegistry',
+		'MediaWiki\\Request\\FauxRequest' => 'FauxRequest',
 		'MediaWiki\\Status\\Status' => 'Status',
 		'MediaWiki\\Tests\\Api\\ApiTestCase' => 'ApiTestCase',
 		'MediaWiki\\User\\PasswordReset' => 'PasswordReset',
 		'MediaWiki\\User\\User' => 'User',
+		'Wikimedia\\ObjectCache\\APCUBagOStuff' => 'APCUBagOStuff',
 		'Wikimedia\\ObjectCache\\BagOStuff' => 'BagOStuff',
+		'Wikimedia\\ObjectCache\\EmptyBagOStuff' => 'EmptyBagOStuff',
 		'Wikimedia\\ObjectCache\\HashBagOStuff' => 'HashBagOStuff',
 	];
 

@@ -45,7 +45,6 @@ class ApiModuleHandler implements ApiMain__moduleManagerHook {
 				'class' => ApiResetPassword::class,
 				'services' => [
 					'PasswordReset',
-					'NativePasswordPolicy.DeferredPasswordReset',
 					'NativePasswordPolicy.ModuleStatus',
 				],
 			],

@@ -12,8 +12,8 @@ use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetAttemptCounter;
 use MediaWiki\User\Hook\PingLimiterHook;
 
 /**
- * Keeps a deferred password reset from counting its attempt twice against the
- * `mailpassword` rate limit: the request counted it already.
+ * Keeps a queued password reset from counting its attempt twice against the `mailpassword`
+ * rate limit: the request counted it already, the job does not.
  */
 class RateLimitHandler implements PingLimiterHook {
 

@@ -18,6 +18,7 @@ use MediaWiki\Extension\NativePasswordPolicy\Password\NativeArgon2Password;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CorePolicyChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\NativePolicyChecks;
+use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetDeployment;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\SetupProblems;
 
@@ -65,12 +66,16 @@ final class RegistrationCallback {
 	 * nobody looks at Special:Version from a terminal.
 	 */
 	private static function reportOnCommandLine(): void {
-		global $wgNativePasswordPolicyAllowCoreFallback;
+		global $wgNativePasswordPolicyAllowCoreFallback, $wgJobRunRate;
 
 		if ( PHP_SAPI !== 'cli' || defined( 'MW_PHPUNIT_TEST' ) ) {
 			return;
 		}
-		$status = ModuleStatus::detect( (bool)$wgNativePasswordPolicyAllowCoreFallback );
+		// Of the reset path's problems, the one settings alone tell (the others need services).
+		$status = ModuleStatus::detect(
+			(bool)$wgNativePasswordPolicyAllowCoreFallback,
+			array_filter( [ ResetDeployment::jobRunRateProblem( $wgJobRunRate ?? null ) ] )
+		);
 		foreach ( $status->englishProblems() as $line ) {
 			fwrite( STDERR, "NativePasswordPolicy: $line\n" );
 		}

@@ -11,13 +11,13 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Reset;
 use MediaWiki\User\UserIdentity;
 
 /**
- * Remembers, while a deferred password reset runs, that its `mailpassword` attempt was
- * already counted against the rate limit when it was requested.
+ * Remembers, while a queued password reset runs, that its `mailpassword` attempt was already
+ * counted against the rate limit when it was requested.
  *
- * The attempt is counted in the request, not after it: otherwise requests sent back to back
+ * The attempt is counted in the request, not in the job: otherwise requests sent back to back
  * would all pass the limiter before the first one is counted. PasswordReset::execute() checks
- * the limit again when the reset runs; RateLimitHandler lets that one check pass uncounted.
- * Kept apart from DeferredPasswordReset so that the hook, which runs on every rate-limited
+ * the limit again when the job runs it; RateLimitHandler lets that one check pass uncounted.
+ * Kept apart from QueuedPasswordReset so that the hook, which runs on every rate-limited
  * action of the wiki, needs nothing heavier.
  */
 class ResetAttemptCounter {

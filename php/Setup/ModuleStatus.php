@@ -32,6 +32,8 @@ final class ModuleStatus {
 	 * @param array<string,string> $settingProblems Invalid settings (SetupProblems::all())
 	 * @param array<string,array{callable:string,coreCheck:bool}> $checksNotNative Checks left in
 	 *   PHP (SetupProblems::checksNotNative())
+	 * @param array<int,array{key:string,params:string[],english:string}> $resetProblems What the
+	 *   setup does to the queued reset path (ResetDeployment::problems())
 	 */
 	public function __construct(
 		private readonly ?string $moduleVersion,
@@ -40,7 +42,8 @@ final class ModuleStatus {
 		private readonly ?array $configuredIn = null,
 		private readonly bool $allowCoreFallback = false,
 		private readonly array $settingProblems = [],
-		private readonly array $checksNotNative = []
+		private readonly array $checksNotNative = [],
+		private readonly array $resetProblems = []
 	) {
 	}
 
@@ -48,8 +51,10 @@ final class ModuleStatus {
 	 * The status of the module in this PHP process.
 	 *
 	 * @param bool $allowCoreFallback `$wgNativePasswordPolicyAllowCoreFallback`
+	 * @param array<int,array{key:string,params:string[],english:string}> $resetProblems
+	 *   ResetDeployment::problems() (found with services, which the registration callback has not)
 	 */
-	public static function detect( bool $allowCoreFallback = false ): self {
+	public static function detect( bool $allowCoreFallback = false, array $resetProblems = [] ): self {
 		$version = NativeModule::version();
 		$buildInfo = [];
 		if ( $version !== null && is_callable( [ Engine::class, 'buildInfo' ] ) ) {
@@ -66,7 +71,8 @@ final class ModuleStatus {
 			$version === null ? NativeModule::configuredIn() : null,
 			$allowCoreFallback,
 			SetupProblems::all(),
-			SetupProblems::checksNotNative()
+			SetupProblems::checksNotNative(),
+			$resetProblems
 		);
 	}
 
@@ -168,6 +174,9 @@ final class ModuleStatus {
 				? 'nativepasswordpolicy-status-check-not-implemented'
 				: 'nativepasswordpolicy-status-check-custom' )->plaintextParams( $check, $notNative['callable'] );
 		}
+		foreach ( $this->resetProblems as $problem ) {
+			$problems[] = MessageValue::new( $problem['key'] )->plaintextParams( ...$problem['params'] );
+		}
 		return $problems;
 	}
 
@@ -216,6 +225,9 @@ final class ModuleStatus {
 				: "The password check $check runs {$notNative['callable']} in PHP, not the native module: "
 					. "\$wgPasswordPolicy['checks']['$check'] is set to a callable of its own, which the extension leaves "
 					. 'alone. Remove that setting from LocalSettings.php for the check to run natively.';
+		}
+		foreach ( $this->resetProblems as $problem ) {
+			$lines[] = $problem['english'];
 		}
 		return $lines;
 	}
