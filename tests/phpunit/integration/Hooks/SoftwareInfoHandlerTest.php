@@ -70,6 +70,33 @@ class SoftwareInfoHandlerTest extends MediaWikiIntegrationTestCase {
 			'escaped for wikitext' );
 	}
 
+	/**
+	 * The registered service shows what the wiki's setup does to the queued reset path: here
+	 * jobs run in web requests and the rate limit is counted in the test's per-process cache.
+	 */
+	public function testResetPathProblemsAreShown(): void {
+		$this->overrideConfigValues( [
+			'JobRunRate' => 1,
+			'RateLimits' => [ 'mailpassword' => [ 'ip' => [ 5, 3600 ] ] ],
+			'MainCacheType' => CACHE_HASH,
+			'StatsCacheType' => CACHE_HASH,
+			'MicroStashType' => CACHE_HASH,
+		] );
+		$software = [];
+		( new SoftwareInfoHandler( $this->getServiceContainer()->getService( 'NativePasswordPolicy.ModuleStatus' ) ) )
+			->onSoftwareInfo( $software );
+		$row = $software[self::NAME];
+		$this->assertStringContainsString( 'Password resets are queued as jobs, but <code>$wgJobRunRate</code> is 1', $row );
+		$this->assertStringContainsString( '<code>$wgJobRunRate = 0;</code>', $row );
+		$this->assertStringContainsString( 'which keeps nothing from one request to the next', $row );
+
+		$this->overrideConfigValues( [ 'JobRunRate' => 0, 'RateLimits' => [ 'mailpassword' => [] ] ] );
+		$software = [];
+		( new SoftwareInfoHandler( $this->getServiceContainer()->getService( 'NativePasswordPolicy.ModuleStatus' ) ) )
+			->onSoftwareInfo( $software );
+		$this->assertStringNotContainsString( 'class="error"', $software[self::NAME] );
+	}
+
 	public function testRegisteredServiceDescribesThisProcess(): void {
 		$status = $this->getServiceContainer()->getService( 'NativePasswordPolicy.ModuleStatus' );
 		$this->assertInstanceOf( ModuleStatus::class, $status );

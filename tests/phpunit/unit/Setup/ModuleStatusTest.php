@@ -9,6 +9,7 @@ declare( strict_types=1 );
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Unit\Setup;
 
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
+use MediaWiki\Extension\NativePasswordPolicy\Reset\ResetDeployment;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
 use MediaWikiUnitTestCase;
 use Psr\Log\AbstractLogger;
@@ -99,6 +100,21 @@ class ModuleStatusTest extends MediaWikiUnitTestCase {
 		$this->assertSame( '$wgNativePasswordPolicyTemporaryPasswordLength: too short.', $problem->getParams()[0]->getValue() );
 		$this->assertSame( [ 'Invalid setting: $wgNativePasswordPolicyTemporaryPasswordLength: too short.' ],
 			$status->englishProblems() );
+	}
+
+	public function testProblemsOfTheResetPathAreReported(): void {
+		$problem = ResetDeployment::jobRunRateProblem( 1 );
+		$status = new ModuleStatus( '0.1.0', '0.1.0', self::BUILD, null, false, [], [], [ $problem ] );
+		$this->assertTrue( $status->isHealthy(), 'the module itself is fine' );
+		[ $message ] = $status->problems();
+		$this->assertSame( 'nativepasswordpolicy-status-reset-jobrunrate', $message->getKey() );
+		$this->assertSame( [ '1' ], array_map( static fn ( $p ) => $p->getValue(), $message->getParams() ) );
+		$this->assertSame( [ $problem['english'] ], $status->englishProblems() );
+		$logger = $this->logger();
+		$status->logProblems( $logger );
+		$this->assertSame( [ [ 'warning', $problem['english'], [] ] ], $logger->records );
+		$this->assertContains( $problem['english'], ModuleStatus::detect( false, [ $problem ] )->englishProblems(),
+			'detect() passes them on' );
 	}
 
 	public static function provideMismatches(): array {
