@@ -158,11 +158,12 @@ abstract class AbstractThrowawayWiki {
 	 *
 	 * @param string[] $args Arguments after `php`, e.g. a maintenance script and its options
 	 * @param string|null $stdin
+	 * @param array<string,string> $environment More environment variables
 	 * @return array{0:int,1:string,2:string} Exit code, stdout, stderr
 	 */
-	public function php( array $args, ?string $stdin = null ): array {
+	public function php( array $args, ?string $stdin = null, array $environment = [] ): array {
 		$command = array_merge( [ PHP_BINARY ], $this->phpOptions(), $args );
-		return Processes::run( $command, $this->phpEnvironment(), $stdin );
+		return Processes::run( $command, $environment + $this->phpEnvironment(), $stdin );
 	}
 
 	/**
@@ -172,17 +173,60 @@ abstract class AbstractThrowawayWiki {
 	 * @param string $script
 	 * @param string[] $args
 	 * @param string|null $stdin
+	 * @param array<string,string> $environment More environment variables
 	 * @return string stdout
 	 */
-	public function maintenance( string $script, array $args = [], ?string $stdin = null ): string {
+	public function maintenance( string $script, array $args = [], ?string $stdin = null, array $environment = [] ): string {
 		$path = str_starts_with( $script, '/' )
 			? [ $this->coreDir() . '/maintenance/runScript.php', $script ]
 			: [ $this->coreDir() . "/maintenance/$script" ];
-		[ $code, $out, $err ] = $this->php( array_merge( $path, $args ), $stdin );
+		[ $code, $out, $err ] = $this->php( array_merge( $path, $args ), $stdin, $environment );
 		if ( $code !== 0 ) {
 			throw new RuntimeException( "$script failed ($code): $out $err" );
 		}
 		return $out;
+	}
+
+	/**
+	 * Runs every job queued, once, with core's runJobs.php (what a job runner does), e.g. the
+	 * extension's queued password resets; their mail is in the sink when it returns.
+	 *
+	 * @param string[] $args More options of runJobs.php (--type ..., --maxjobs N)
+	 * @param array<string,string> $environment More environment variables (e.g. one that the
+	 *   wiki's settings read, as web requests' settings may read a header)
+	 * @return string What runJobs.php printed: one line per job
+	 */
+	public function runJobs( array $args = [], array $environment = [] ): string {
+		return $this->maintenance( basename( $this->coreScript( 'runJobs.php' ) ), $args, null, $environment );
+	}
+
+	/**
+	 * Runs the queued jobs with several runJobs.php at once, as a wiki with several job runners
+	 * does, and waits until every one of them has exited (each runs jobs until none is ready).
+	 *
+	 * @param int $runners
+	 * @param float $timeoutSeconds
+	 * @return string What the runners printed (logs/jobrunners-at-once.log)
+	 */
+	public function runJobsConcurrently( int $runners, float $timeoutSeconds = 120.0 ): string {
+		$log = $this->dir() . '/logs/jobrunners-at-once.log';
+		@unlink( $log );
+		$command = array_merge( [ PHP_BINARY ], $this->phpOptions(), [ $this->coreScript( 'runJobs.php' ) ] );
+		$pids = [];
+		for ( $i = 0; $i < $runners; $i++ ) {
+			$pids[] = Processes::spawn( $command, $this->phpEnvironment(), $log );
+		}
+		$deadline = microtime( true ) + $timeoutSeconds;
+		foreach ( $pids as $pid ) {
+			while ( Processes::isRunning( $pid ) ) {
+				if ( microtime( true ) > $deadline ) {
+					array_map( [ Processes::class, 'killGroup' ], $pids );
+					throw new RuntimeException( "Job runners still running after {$timeoutSeconds}s" );
+				}
+				usleep( 20_000 );
+			}
+		}
+		return (string)@file_get_contents( $log );
 	}
 
 	/**
@@ -339,6 +383,10 @@ abstract class AbstractThrowawayWiki {
 			'$wgPasswordSender = "wiki@localhost";',
 			'$wgSMTP = [ "host" => "127.0.0.1", "port" => ' . $this->smtpPort()
 				. ', "IDHost" => "localhost", "localhost" => "localhost", "auth" => false ];',
+			// Jobs are run by runJobs() or a job runner, never at the end of web requests: where
+			// the extension's queued password resets are run is the test's to choose (and the
+			// extension reports a rate above 0 as a problem).
+			'$wgJobRunRate = 0;',
 		];
 		if ( $this->hasExtension() ) {
 			$settings[] = 'wfLoadExtension( "NativePasswordPolicy", '
@@ -346,6 +394,25 @@ abstract class AbstractThrowawayWiki {
 		}
 		$settings = array_merge( $settings, $moreSettings, [ $extraSettings ] );
 		file_put_contents( "$dir/LocalSettings.php", implode( "\n", $settings ) . "\n", FILE_APPEND );
+	}
+
+	/**
+	 * Starts a job runner: core's runJobs.php in a loop, each run doing every job ready, the
+	 * next one $pause seconds after it ends. Not `runJobs.php --wait`: its JobQueueGroup keeps
+	 * the list of queues with jobs for 15 s (PROC_CACHE_TTL), so a job pushed to a queue that
+	 * was empty waits up to 16 s; a run costs about 0.1 s of CPU.
+	 *
+	 * @param string $pause Seconds between two runs, as sleep(1) takes them
+	 * @param array<string,string> $environment More environment of the runner's processes
+	 * @return int PID of the loop (in a process group of its own); its log is logs/jobrunner.log
+	 */
+	protected function spawnJobRunner( string $pause, array $environment = [] ): int {
+		$command = array_merge(
+			[ 'bash', '-c', 'while :; do "$@"; sleep ' . $pause . '; done', 'jobrunner', PHP_BINARY ],
+			$this->phpOptions(),
+			[ $this->coreScript( 'runJobs.php' ) ]
+		);
+		return Processes::spawn( $command, $environment + $this->phpEnvironment(), $this->dir() . '/logs/jobrunner.log' );
 	}
 
 	/** Starts the SMTP sink on smtpPort(), keeping mail in DIR/mail (its PID as 'smtp'). */

@@ -521,20 +521,7 @@ final class ThrowawayFarm extends AbstractThrowawayWiki {
 				$pid = $this->startNginx( "$dir/nginx", $ports );
 				break;
 			case 'jobrunner':
-				// runJobs.php in a loop: each run does every job ready, then exits, and the next
-				// starts a pause later. Not `runJobs.php --wait`: its JobQueueGroup keeps the
-				// list of queues with jobs for 15 s (PROC_CACHE_TTL), so a job pushed to a queue
-				// that was empty waits up to 16 s; a run costs about 0.1 s of CPU.
-				$command = array_merge(
-					[ 'bash', '-c', 'while :; do "$@"; sleep ' . $this->state['jobRunnerPause'] . '; done', 'jobrunner', PHP_BINARY ],
-					$this->phpOptions(),
-					[ $this->coreScript( 'runJobs.php' ) ]
-				);
-				$pid = Processes::spawn(
-					$command,
-					[ 'NPP_FARM_SERVER' => 'jobrunner' ] + $this->phpEnvironment(),
-					"$dir/logs/jobrunner.log"
-				);
+				$pid = $this->spawnJobRunner( $this->state['jobRunnerPause'], [ 'NPP_FARM_SERVER' => 'jobrunner' ] );
 				break;
 			default:
 				$server = substr( $service, strlen( 'fpm-' ) );

@@ -8,6 +8,7 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Harness;
 
+use PDO;
 use RuntimeException;
 
 /**
@@ -50,6 +51,9 @@ final class ThrowawayWiki extends AbstractThrowawayWiki {
 	 *   - opcache (bool): fpm only, opcache on (default true; the built-in server runs the CLI's
 	 *     configuration, opcache off)
 	 *   - echoMail (bool): the SMTP sink prints each mail to its log (default false)
+	 *   - jobRunner (bool): start a job runner (default false: jobs wait for runJobs() or
+	 *     startJobRunner(); web requests run none, `$wgJobRunRate = 0`)
+	 *   - jobRunnerPause (float): seconds between two runs of the job runner (default 0.2)
 	 *   - sitename (string): default "TestWiki"
 	 *   - core (string): MediaWiki core directory (default: core())
 	 * @return self
@@ -62,6 +66,7 @@ final class ThrowawayWiki extends AbstractThrowawayWiki {
 			'url' => "http://127.0.0.1:$port",
 			'moduleIni' => (bool)( $options['moduleIni'] ?? false ),
 			'server' => $options['server'] ?? 'builtin',
+			'jobRunnerPause' => sprintf( '%.3F', max( 0.05, (float)( $options['jobRunnerPause'] ?? 0.2 ) ) ),
 		];
 		$wiki = new self( $state );
 		$dir = $wiki->dir();
@@ -84,6 +89,9 @@ final class ThrowawayWiki extends AbstractThrowawayWiki {
 				$wiki->startServer( (int)( $options['workers'] ?? 2 ) );
 			} else {
 				throw new RuntimeException( "Unknown server '{$state['server']}' (builtin or fpm)" );
+			}
+			if ( $options['jobRunner'] ?? false ) {
+				$wiki->startJobRunner();
 			}
 		} catch ( RuntimeException $e ) {
 			$wiki->stop( true );
@@ -153,6 +161,74 @@ final class ThrowawayWiki extends AbstractThrowawayWiki {
 	 */
 	public function waitUntilIdle( float $timeoutSeconds = 60.0 ): void {
 		self::waitUntilIdleAt( $this->url(), $timeoutSeconds );
+	}
+
+	/**
+	 * Starts the job runner (runJobs.php in a loop, see spawnJobRunner()), e.g. again after
+	 * stopJobRunner(): what a wiki whose job runners are other hosts has.
+	 */
+	public function startJobRunner(): void {
+		if ( $this->isJobRunnerRunning() ) {
+			throw new RuntimeException( 'The job runner is running already' );
+		}
+		$this->state['pids']['jobrunner'] = $this->spawnJobRunner( $this->state['jobRunnerPause'] ?? '0.200' );
+		$this->saveState();
+	}
+
+	/**
+	 * Stops the job runner (its process group: a run in progress ends with it, and JobQueueDB
+	 * hands a job claimed by a run that died to a later run).
+	 */
+	public function stopJobRunner(): void {
+		Processes::killGroup( (int)( $this->state['pids']['jobrunner'] ?? 0 ) );
+		unset( $this->state['pids']['jobrunner'] );
+		$this->saveState();
+	}
+
+	public function isJobRunnerRunning(): bool {
+		return Processes::isRunning( (int)( $this->state['pids']['jobrunner'] ?? 0 ) );
+	}
+
+	/**
+	 * Jobs in the queue (JobQueueDB's job table: waiting or being run), by type.
+	 *
+	 * @return array<string,int>
+	 */
+	public function jobCounts(): array {
+		// The installer gives SQLite's job queue a database file of its own.
+		$db = new PDO( 'sqlite:' . $this->dir() . '/db/wiki_jobqueue.sqlite' );
+		$db->setAttribute( PDO::ATTR_ERRMODE, PDO::ERRMODE_EXCEPTION );
+		$db->setAttribute( PDO::ATTR_TIMEOUT, 30 );
+		$counts = [];
+		foreach ( $db->query( 'SELECT job_cmd, COUNT(*) FROM job GROUP BY job_cmd' )->fetchAll( PDO::FETCH_NUM ) as [ $type, $count ] ) {
+			$counts[$type] = (int)$count;
+		}
+		ksort( $counts );
+		return $counts;
+	}
+
+	/** Jobs in the queue of one type, or of every type (null). */
+	public function queuedJobs( ?string $type = null ): int {
+		$counts = $this->jobCounts();
+		return $type === null ? array_sum( $counts ) : ( $counts[$type] ?? 0 );
+	}
+
+	/**
+	 * Waits until the job runner has run every job of $type (of every type: null), after the
+	 * fpm server's post-send work (which may push jobs).
+	 */
+	public function waitForJobs( ?string $type = null, float $timeoutSeconds = 60.0 ): void {
+		$deadline = microtime( true ) + $timeoutSeconds;
+		if ( $this->server() === 'fpm' ) {
+			$this->waitUntilIdle( $timeoutSeconds );
+		}
+		while ( ( $left = $this->queuedJobs( $type ) ) > 0 ) {
+			if ( microtime( true ) > $deadline ) {
+				throw new RuntimeException( "$left jobs still queued after {$timeoutSeconds}s"
+					. ( $this->isJobRunnerRunning() ? '' : ' (the job runner is stopped)' ) );
+			}
+			usleep( 20_000 );
+		}
 	}
 
 	private function startServer( int $workers ): void {

@@ -118,6 +118,7 @@ class BadInputTest extends TestCase {
 				$this->assertSame( 'passwordreset-invalidemail', $answers['extension']['errors'][0]['code'] ?? null, "email: $name" );
 			}
 		}
+		self::$pair->wikis['extension']->runJobs();
 		$this->assertSame( [], self::$pair->wikis['extension']->mails(), 'no reset was sent' );
 	}
 

@@ -123,6 +123,7 @@ class BrokenSetupTest extends TestCase {
 
 		$this->assertRefusedByApi( $this->validate( $wiki, 'password' ), 'validatepassword' );
 		$this->assertRefusedByApi( $this->reset( $wiki ), 'resetpassword' );
+		$wiki->runJobs();
 		$this->assertSame( [], $wiki->mails(), 'no reset mail' );
 
 		$login = $wiki->client()->clientLogin( self::USER, self::PASSWORD );
@@ -159,6 +160,7 @@ class BrokenSetupTest extends TestCase {
 
 		// Resets go on with core's temporary passwords (10 characters of [0-9a-v]).
 		$this->assertSame( 'success', $this->reset( $wiki )['resetpassword']['status'] );
+		$wiki->runJobs();
 		[ $mail ] = $wiki->waitForMails( 1 );
 		$this->assertMatchesRegularExpression( '/^[0-9a-v]{10}$/', $mail->temporaryPassword() );
 
@@ -219,6 +221,7 @@ class BrokenSetupTest extends TestCase {
 		// With invalid temporary-password settings, resets still work, with core's passwords.
 		$wiki->clearMails();
 		$this->assertSame( 'success', $this->reset( $wiki )['resetpassword']['status'] );
+		$wiki->runJobs();
 		[ $mail ] = $wiki->waitForMails( 1 );
 		$this->assertMatchesRegularExpression( '/^[0-9a-v]{10}$/', $mail->temporaryPassword() );
 		$this->assertNoFatal( $wiki );

@@ -8,16 +8,20 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Http;
 
+use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\ApiClient;
 use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\ThrowawayWiki;
 use PHPUnit\Framework\TestCase;
 
 /**
- * A password reset through action=resetpassword, end to end: the mail reaches the SMTP sink
- * through MediaWiki's mailer and every hook of the path, its temporary password logs in
- * through action=clientlogin, and MediaWiki makes the user choose a new password.
+ * A password reset end to end, through action=resetpassword and through Special:PasswordReset:
+ * the mail reaches the SMTP sink through MediaWiki's mailer and every hook of the path, its
+ * temporary password logs in through action=clientlogin, and MediaWiki makes the user choose a
+ * new password.
  *
- * Run with the extension on PHP's built-in server and on nginx + php-fpm (the reset runs after
- * the response: both must still do it), and on core as the reference.
+ * Run with the extension on PHP's built-in server and on nginx + php-fpm, and on core as the
+ * reference. With the extension every request queues a job whatever its target (nothing is
+ * mailed until a job runner runs it: the tests run core's runJobs.php, as a job runner would);
+ * core resets in the request.
  *
  * @coversNothing
  */
@@ -34,6 +38,9 @@ class PasswordResetEndToEndTest extends TestCase {
 	];
 
 	private const PASSWORD = 'Dora-Original-2026';
+
+	/** The extension's job (PasswordResetJob::TYPE) */
+	private const JOB = 'nativePasswordPolicyReset';
 
 	/** @var array<string,ThrowawayWiki> */
 	private static array $wikis = [];
@@ -56,6 +63,10 @@ class PasswordResetEndToEndTest extends TestCase {
 		return $wikis;
 	}
 
+	public static function provideExtensionWikis(): array {
+		return array_filter( self::provideWikis(), static fn ( $name ) => str_starts_with( $name, 'extension' ), ARRAY_FILTER_USE_KEY );
+	}
+
 	/**
 	 * @dataProvider provideWikis
 	 */
@@ -68,11 +79,13 @@ class PasswordResetEndToEndTest extends TestCase {
 		$answer = $wiki->client()->post( [ 'action' => 'resetpassword', 'user' => 'Dora', 'token' => '+\\' ] );
 		$this->assertSame( [ 'resetpassword' => [ 'status' => 'success' ] ], $answer );
 
+		$wiki->runJobs();
 		$mails = $wiki->waitForMails( 1 );
 		$this->assertCount( 1, $mails );
 		$mail = $mails[0];
 		$this->assertStringContainsString( 'dora@example.org', $mail->to() );
 		$this->assertSame( 'Account details on TestWiki', $mail->subject() );
+		$this->assertStringContainsString( 'from IP address 127.0.0.1', $mail->body, 'the requester\'s address' );
 		$temporary = $mail->temporaryPassword();
 		$this->assertNotNull( $temporary, "No temporary password in:\n" . $mail->body );
 		$this->assertNotSame( self::PASSWORD, $temporary );
@@ -114,6 +127,7 @@ class PasswordResetEndToEndTest extends TestCase {
 
 		$answer = $wiki->client()->post( [ 'action' => 'resetpassword', 'email' => 'erin@example.org', 'token' => '+\\' ] );
 		$this->assertSame( [ 'resetpassword' => [ 'status' => 'success' ] ], $answer );
+		$wiki->runJobs();
 		$mail = $wiki->waitForMails( 1 )[0];
 		$this->assertStringContainsString( 'erin@example.org', $mail->to() );
 		$login = $wiki->client()->clientLogin( 'Erin', (string)$mail->temporaryPassword() );
@@ -122,7 +136,8 @@ class PasswordResetEndToEndTest extends TestCase {
 
 	/**
 	 * Whoever is asked for, the answer is the same, and only a real account with an address
-	 * gets mail.
+	 * gets mail; with the extension, each request queued one job and nothing was mailed before
+	 * the job ran.
 	 *
 	 * @dataProvider provideWikis
 	 */
@@ -132,6 +147,7 @@ class PasswordResetEndToEndTest extends TestCase {
 			[ 'name' => 'Frank', 'email' => 'frank@example.org' ],
 			[ 'name' => 'Nomail' ],
 		] );
+		$wiki->runJobs();
 		$wiki->clearMails();
 		$bodies = [];
 		foreach ( [
@@ -146,14 +162,64 @@ class PasswordResetEndToEndTest extends TestCase {
 			$bodies[] = $response['status'] . ' ' . $response['body'];
 		}
 		$this->assertSame( array_fill( 0, 4, '200 {"resetpassword":{"status":"success"}}' ), $bodies );
+		if ( $wiki->hasExtension() ) {
+			$this->settle( $wiki );
+			$this->assertSame( 4, $wiki->queuedJobs( self::JOB ), 'one job per request' );
+			$this->assertSame( [], $wiki->mails(), 'nothing mailed before the job runner runs' );
+		}
+		$wiki->runJobs();
 		$mails = $wiki->waitForMails( 1 );
 		usleep( 500_000 );
 		$this->assertCount( 1, $wiki->mails() );
 		$this->assertStringContainsString( 'frank@example.org', $mails[0]->to() );
 	}
 
-	public static function provideExtensionWikis(): array {
-		return array_filter( self::provideWikis(), static fn ( $name ) => str_starts_with( $name, 'extension' ), ARRAY_FILTER_USE_KEY );
+	/**
+	 * Special:PasswordReset, the form, answers every target with the same page, and the mail of
+	 * a real account arrives, by name and by address.
+	 *
+	 * @dataProvider provideWikis
+	 */
+	public function testTheFormGivesOnePageForEveryTarget( string $wikiName ): void {
+		$wiki = self::wiki( $wikiName );
+		$wiki->createUsers( [
+			[ 'name' => 'Gina', 'password' => 'Gina-Original-2026', 'email' => 'gina@example.org' ],
+			[ 'name' => 'Gina Nomail' ],
+		] );
+		$wiki->runJobs();
+		$wiki->clearMails();
+		$this->clearHookLog( $wiki );
+		$pages = [];
+		foreach ( [
+			'real, by name' => [ 'Gina', null ],
+			'no address' => [ 'Gina Nomail', null ],
+			'unknown name' => [ 'Nobody at all', null ],
+			'real, by address' => [ null, 'gina@example.org' ],
+			'unknown address' => [ null, 'nobody@example.org' ],
+		] as $label => [ $user, $email ] ) {
+			$pages[$label] = $this->resetThroughTheForm( $wiki, $user, $email );
+		}
+		$byName = array_slice( $pages, 0, 3 );
+		$this->assertSame( array_fill_keys( array_keys( $byName ), reset( $byName ) ), $byName );
+		$this->assertSame( $pages['real, by address'], $pages['unknown address'] );
+		$this->assertStringContainsString( 'You have requested a password reset.', $pages['real, by name'] );
+		if ( $wiki->hasExtension() ) {
+			$this->settle( $wiki );
+			$this->assertSame( 5, $wiki->queuedJobs( self::JOB ), 'one job per request' );
+			$this->assertSame( [], $wiki->mails() );
+			$this->assertSame( [], $this->hookLog( $wiki ), 'nothing looked up in the requests' );
+		}
+
+		$wiki->runJobs();
+		$mails = $wiki->waitForMails( 2 );
+		usleep( 500_000 );
+		$this->assertCount( 2, $wiki->mails(), 'one mail by name, one by address' );
+		foreach ( $mails as $mail ) {
+			$this->assertStringContainsString( 'gina@example.org', $mail->to() );
+		}
+		$this->assertContains( 'SpecialPasswordResetOnSubmit', $this->hookLog( $wiki ) );
+		$login = $wiki->client()->clientLogin( 'Gina', (string)end( $mails )->temporaryPassword() );
+		$this->assertSame( 'UI', $login['clientlogin']['status'], json_encode( $login ) );
 	}
 
 	/**
@@ -172,6 +238,7 @@ class PasswordResetEndToEndTest extends TestCase {
 			[ 'name' => 'Heidi', 'email' => 'heidi@example.org' ],
 			[ 'name' => 'Ivan', 'email' => 'ivan@example.org' ],
 		] );
+		$wiki->runJobs();
 		$wiki->clearMails();
 
 		$throttled = $wiki->client();
@@ -183,6 +250,8 @@ class PasswordResetEndToEndTest extends TestCase {
 				"attempt $attempt"
 			);
 		}
+		// The job runner of a wiki whose settings are those of the requests.
+		$wiki->runJobs( [], [ 'NPP_VARIANT' => 'throttled' ] );
 		$this->assertCount( 1, $wiki->waitForMails( 1 ) );
 
 		$limited = $wiki->client();
@@ -194,10 +263,80 @@ class PasswordResetEndToEndTest extends TestCase {
 				$user
 			);
 		}
+		$wiki->runJobs( [], [ 'NPP_VARIANT' => 'ratelimit-one' ] );
 		$mails = $wiki->waitForMails( 2 );
 		usleep( 800_000 );
 		$this->assertCount( 2, $wiki->mails(), 'one mail for Grace, one for Heidi, none for Ivan' );
 		$this->assertStringContainsString( 'heidi@example.org', $mails[1]->to() );
+	}
+
+	/**
+	 * With $wgJobRunRate above 0 (MediaWiki's default), the reset's job runs at the end of a
+	 * web request (a page view: the API runs none), so the mail still comes without a job
+	 * runner; and the wiki says that this puts the reset's cost back into web requests.
+	 */
+	public function testAJobRunRateAboveZeroWorksAndIsReported(): void {
+		$wiki = self::wiki( 'extension-builtin' );
+		$wiki->createUsers( [ [ 'name' => 'Judy', 'email' => 'judy@example.org' ] ] );
+		$wiki->runJobs();
+		$wiki->clearMails();
+		$client = $wiki->client();
+		$client->setHeader( WikiPair::VARIANT_HEADER, 'jobrunrate' );
+		$this->assertSame(
+			[ 'resetpassword' => [ 'status' => 'success' ] ],
+			$client->post( [ 'action' => 'resetpassword', 'user' => 'Judy', 'token' => '+\\' ] )
+		);
+		$this->assertSame( 1, $wiki->queuedJobs( self::JOB ) );
+		// A page view runs a job after its answer (post-send).
+		$pages = new ApiClient( $wiki->url() . '/index.php' );
+		$pages->setHeader( WikiPair::VARIANT_HEADER, 'jobrunrate' );
+		$mails = [];
+		for ( $i = 0; $i < 10 && !$mails; $i++ ) {
+			$this->assertSame( 200, $pages->request( 'GET', [], [ 'title' => 'Main_Page' ] )['status'] );
+			usleep( 200_000 );
+			$mails = $wiki->mails();
+		}
+		$this->assertCount( 1, $mails, 'mailed by a job run in a web request' );
+		$this->assertSame( 0, $wiki->queuedJobs( self::JOB ) );
+
+		$page = html_entity_decode( strip_tags( $pages->request( 'GET', [], [ 'title' => 'Special:Version' ] )['body'] ) );
+		$this->assertStringContainsString( 'Password resets are queued as jobs, but $wgJobRunRate is 1', $page );
+		$this->assertStringContainsString( 'Set $wgJobRunRate = 0; in LocalSettings.php and run job runners', $page );
+		$this->assertStringContainsString( '$wgJobRunRate is 1: jobs, password resets among them, run at the end of web requests',
+			$wiki->log( 'nativepasswordpolicy.log' ) );
+		[ , , $stderr ] = $wiki->php( [ $wiki->coreScript( 'version.php' ) ], null, [ 'NPP_VARIANT' => 'jobrunrate' ] );
+		$this->assertStringContainsString( 'NativePasswordPolicy: $wgJobRunRate is 1:', $stderr, 'maintenance scripts say it too' );
+	}
+
+	/**
+	 * Sends Special:PasswordReset's form as an anonymous user (a new session) and returns the
+	 * page's content, the target it echoes replaced by TARGET.
+	 */
+	private function resetThroughTheForm( ThrowawayWiki $wiki, ?string $user, ?string $email ): string {
+		$client = new ApiClient( $wiki->url() . '/index.php' );
+		$form = $client->request( 'GET', [], [ 'title' => 'Special:PasswordReset' ] );
+		$this->assertSame( 200, $form['status'] );
+		$this->assertStringContainsString( 'name="wpEditToken"', $form['body'] );
+		$fields = [ 'title' => 'Special:PasswordReset', 'wpEditToken' => '+\\' ];
+		if ( $user !== null ) {
+			$fields['wpUsername'] = $user;
+		}
+		if ( $email !== null ) {
+			$fields['wpEmail'] = $email;
+		}
+		$response = $client->request( 'POST', $fields );
+		$this->assertSame( 200, $response['status'], substr( $response['body'], 0, 2000 ) );
+		$this->assertSame( 1, preg_match( '~<div id="mw-content-text".*?<div class="printfooter"~s', $response['body'], $content ),
+			substr( $response['body'], 0, 2000 ) );
+		$this->assertStringNotContainsString( 'class="error"', $content[0], 'no error for any target' );
+		return str_replace( htmlspecialchars( (string)( $user ?? $email ) ), 'TARGET', $content[0] );
+	}
+
+	/** Waits for the fpm server's post-send work (the built-in server has none left by now). */
+	private function settle( ThrowawayWiki $wiki ): void {
+		if ( $wiki->server() === 'fpm' ) {
+			$wiki->waitUntilIdle();
+		}
 	}
 
 	private static function wiki( string $name ): ThrowawayWiki {
@@ -209,12 +348,15 @@ class PasswordResetEndToEndTest extends TestCase {
 					. ' file_put_contents( __DIR__ . "/logs/hooks.log", '
 					. var_export( $hook, true ) . ' . "\n", FILE_APPEND ); };';
 			};
+			// A variant per request (header), or for a command line (NPP_VARIANT): a job
+			// runner sees the settings the request saw.
 			$settings = [
 				'$wgRateLimits["mailpassword"] = [];',
 				'$wgPasswordReminderResendTime = 0;',
-				'switch ( $_SERVER["HTTP_X_NPP_VARIANT"] ?? "" ) {',
+				'switch ( $_SERVER["HTTP_X_NPP_VARIANT"] ?? getenv( "NPP_VARIANT" ) ?: "" ) {',
 				'	case "throttled": $wgPasswordReminderResendTime = 24; break;',
 				'	case "ratelimit-one": $wgRateLimits["mailpassword"] = [ "ip" => [ 1, 3600 ] ]; break;',
+				'	case "jobrunrate": $wgJobRunRate = 1; break;',
 				'}',
 			];
 			foreach ( self::HOOKS as $hook ) {
@@ -231,7 +373,7 @@ class PasswordResetEndToEndTest extends TestCase {
 
 	/** @return string[] Hooks run since the log was cleared */
 	private function hookLog( ThrowawayWiki $wiki ): array {
-		return array_filter( explode( "\n", $wiki->log( 'hooks.log' ) ) );
+		return array_values( array_filter( explode( "\n", $wiki->log( 'hooks.log' ) ) ) );
 	}
 
 	private function clearHookLog( ThrowawayWiki $wiki ): void {

@@ -130,6 +130,8 @@ class WikiSmokeTest extends TestCase {
 
 		$answer = $wiki->client()->post( [ 'action' => 'resetpassword', 'user' => $user, 'token' => '+\\' ] );
 		$this->assertSame( [ 'resetpassword' => [ 'status' => 'success' ] ], $answer );
+		// The reset is queued: the job runner does it.
+		$wiki->runJobs();
 		$mails = $wiki->waitForMails( 1 );
 		$this->assertCount( 1, $mails );
 		$this->assertStringContainsString( "$user@example.org", $mails[0]->to() );
