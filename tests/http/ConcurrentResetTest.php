@@ -11,6 +11,7 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Http;
 use MediaWiki\Extension\NativePasswordPolicy\Benches\Load\LoadStack;
 use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\ApiClient;
 use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\CaughtMail;
+use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\StoredPassword;
 use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\ThrowawayWiki;
 use PDO;
 use PHPUnit\Framework\TestCase;
@@ -123,22 +124,8 @@ class ConcurrentResetTest extends TestCase {
 		return is_string( $hash ) && $hash !== '' ? $hash : null;
 	}
 
-	/**
-	 * Whether $password matches a hash MediaWiki stored, checked with PHP's own primitives:
-	 * `:pbkdf2:ALGO:ITERATIONS:LENGTH:SALT:HASH` (core's default) or `:argon2:` + a PHC string.
-	 */
 	private function verifies( string $hash, string $password ): bool {
-		if ( str_starts_with( $hash, ':argon2:' ) ) {
-			return password_verify( $password, substr( $hash, strlen( ':argon2:' ) ) );
-		}
-		$parts = explode( ':', $hash );
-		$this->assertCount( 7, $parts, "a PBKDF2 hash: $hash" );
-		[ , $type, $algorithm, $iterations, $length, $salt, $digest ] = $parts;
-		$this->assertSame( 'pbkdf2', $type, $hash );
-		return hash_equals(
-			(string)base64_decode( $digest, true ),
-			hash_pbkdf2( $algorithm, $password, (string)base64_decode( $salt, true ), (int)$iterations, (int)$length, true )
-		);
+		return StoredPassword::verifies( $hash, $password );
 	}
 
 	/**
