@@ -1,43 +1,50 @@
 <?php
 /**
- * Timing of action=resetpassword by case, core vs NativePasswordPolicy, on nginx + php8.2-fpm.
+ * Timing of a password reset by case, core vs NativePasswordPolicy, on nginx + php-fpm, through
+ * action=resetpassword and through Special:PasswordReset (the form).
  *
  * Does the response time tell whether an account exists? Two throwaway wikis with identical
  * settings (one with the extension) are served by the same kind of stack (nginx in front of a
  * static php-fpm pool, opcache on, tests/harness/ThrowawayWiki.php 'server' => 'fpm'). Each
- * gets the same accounts, and the same anonymous reset requests are sent to both, cases and
- * wikis interleaved in random order:
+ * gets the same accounts, and the same anonymous reset requests are sent to both, by both
+ * routes, cases, routes and wikis interleaved in random order:
  *
  *   real-user         an account with a confirmed address, by name (a fresh account each time)
  *   real-email        the same, by address
- *   unconfirmed-user  an account whose address is not confirmed (1.39 still mails it)
+ *   unconfirmed-user  an account whose address is not confirmed (core mails it too)
  *   throttled-user    an account that was sent a reset less than $wgPasswordReminderResendTime ago
  *   noemail-user      an account without an address
  *   unknown-user      a name nobody has
  *   unknown-email     an address nobody has
  *
- * Requests go in bursts: BURST requests of one case back to back, then a pause long enough for
- * the server to finish its post-send work. "single" is the first request of each burst (what a
- * request alone takes), "back-to-back" the others (they may wait behind the work of the ones
- * before). For each wiki, case and phase the report gives the median, the difference of
- * medians to unknown-user with a 95% bootstrap interval, and the same for the means.
+ * The extension queues every reset as a job. Its job runner is paused while requests are
+ * timed (`--runner paused`, the default: a farm whose job runners are other hosts) and run
+ * between rounds of bursts (every `--drain-every` rounds, and at the end), so that its work
+ * never competes with the timed requests for this machine's CPUs; `--runner active` keeps it
+ * running throughout instead (a job runner on the web server itself).
+ *
+ * Requests go in bursts: BURST requests of one case and route back to back, then a pause long
+ * enough for the server to finish its post-send work. "single" is the first request of each
+ * burst (what a request alone takes), "back-to-back" the others (they may wait behind the work
+ * of the ones before). For each wiki, route, case and phase the report gives the median, the
+ * difference of medians to unknown-user with a 95% bootstrap interval, and the same for the
+ * means.
  *
  * Back-to-back times mix unlike requests: the 2nd of a burst finds the other worker free, the
  * 3rd waits behind the 1st's post-send work, and so on, so their pooled median falls between
  * modes and jumps with their proportions. The report therefore also compares requests at the
  * same position in their bursts (what an attacker timing a follow-up request would compare):
  * the difference of medians per position, and averaged over the positions ("same position").
- * It also checks that every answer was success and that exactly the expected mails arrived.
+ * It also checks that every answer was success (the API's exact answer, the form's success
+ * page without error) and that exactly the expected mails arrived, once every job ran.
  *
- *   php benches/reset-timing.php [--bursts N] [--burst-size N] [--workers N]
- *                                [--pause-ms N] [--json FILE] [--quick] [--without-equalizer]
+ *   php benches/reset-timing.php [--bursts N] [--burst-size N] [--workers N] [--pause-ms N]
+ *                                [--routes api,form] [--runner paused|active] [--drain-every N]
+ *                                [--json FILE] [--quick]
  *   php benches/reset-timing.php --report FILE   (the report of a run saved with --json)
  *
- * --without-equalizer adds a third wiki: the extension with
- * $wgNativePasswordPolicyResetEqualizeWork = false (answer before the lookup, but no
- * equalized post-send work), to show what each half of the design does.
- *
  * Needs: cargo build --release; Debian packages nginx php8.2-fpm (scripts/install-deps.sh).
+ * The MediaWiki release is NPP_MEDIAWIKI's (1.43 by default; tests/harness/README.md).
  *
  * @license GPL-2.0-or-later
  * @file
@@ -46,6 +53,7 @@
 declare( strict_types=1 );
 
 use MediaWiki\Extension\NativePasswordPolicy\Benches\Stats;
+use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\ApiClient;
 use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\ThrowawayWiki;
 
 require __DIR__ . '/../tests/harness/autoload.php';
@@ -57,9 +65,13 @@ const CASES = [
 ];
 const MAILING_CASES = [ 'real-user', 'real-email', 'unconfirmed-user' ];
 const BASELINE = 'unknown-user';
+const ROUTES = [ 'api' => 'API', 'form' => 'form' ];
+/** What Special:PasswordReset says once it has taken a request (English) */
+const FORM_SUCCESS = 'You have requested a password reset.';
+const API_SUCCESS = '{"resetpassword":{"status":"success"}}';
 
 $options = getopt( '', [
-	'bursts:', 'burst-size:', 'workers:', 'pause-ms:', 'json:', 'quick', 'without-equalizer', 'report:',
+	'bursts:', 'burst-size:', 'workers:', 'pause-ms:', 'json:', 'quick', 'report:', 'routes:', 'runner:', 'drain-every:',
 ] );
 if ( isset( $options['report'] ) ) {
 	$saved = json_decode( (string)file_get_contents( $options['report'] ), true, 512, JSON_THROW_ON_ERROR );
@@ -71,11 +83,14 @@ $bursts = (int)( $options['bursts'] ?? ( $quick ? 10 : 120 ) );
 $burstSize = (int)( $options['burst-size'] ?? 5 );
 $workers = (int)( $options['workers'] ?? 2 );
 $pause = (int)( $options['pause-ms'] ?? 500 ) * 1000;
-// A third wiki: the extension with $wgNativePasswordPolicyResetEqualizeWork = false.
-$variants = [ 'core' => [ false, '' ], 'extension' => [ true, '' ] ];
-if ( isset( $options['without-equalizer'] ) ) {
-	$variants['extension, no equalizer'] = [ true, '$wgNativePasswordPolicyResetEqualizeWork = false;' ];
+$routes = explode( ',', (string)( $options['routes'] ?? 'api,form' ) );
+$runnerMode = (string)( $options['runner'] ?? 'paused' );
+$drainEvery = max( 1, (int)( $options['drain-every'] ?? 10 ) );
+if ( array_diff( $routes, array_keys( ROUTES ) ) || !in_array( $runnerMode, [ 'paused', 'active' ], true ) ) {
+	fwrite( STDERR, "--routes takes api and/or form, --runner paused or active\n" );
+	exit( 2 );
 }
+$variants = [ 'core' => false, 'extension' => true ];
 $freshNeeded = $bursts * $burstSize;
 
 // Same settings on both wikis: every mail allowed (no per-IP limit: all requests come from
@@ -86,107 +101,162 @@ $users = [
 	[ 'name' => 'Throttled', 'email' => 'throttled@example.org' ],
 	[ 'name' => 'Noemail' ],
 ];
-for ( $i = 0; $i < $freshNeeded; $i++ ) {
-	$users[] = [ 'name' => "Realuser$i", 'email' => "realuser$i@example.org" ];
-	$users[] = [ 'name' => "Realmail$i", 'email' => "realmail$i@example.org" ];
-	$users[] = [ 'name' => "Unconfirmed$i", 'email' => "unconfirmed$i@example.org", 'emailConfirmed' => false ];
+foreach ( $routes as $route ) {
+	for ( $i = 0; $i < $freshNeeded; $i++ ) {
+		$users[] = [ 'name' => "Realuser $route $i", 'email' => "realuser.$route.$i@example.org" ];
+		$users[] = [ 'name' => "Realmail $route $i", 'email' => "realmail.$route.$i@example.org" ];
+		$users[] = [ 'name' => "Unconfirmed $route $i", 'email' => "unconfirmed.$route.$i@example.org", 'emailConfirmed' => false ];
+	}
 }
 
 $wikis = [];
 $started = microtime( true );
+$drainSeconds = 0.0;
 try {
-	foreach ( $variants as $label => [ $withExtension, $extraSettings ] ) {
+	foreach ( $variants as $label => $withExtension ) {
 		$wiki = ThrowawayWiki::start( [
 			'extension' => $withExtension,
 			'server' => 'fpm',
 			'workers' => $workers,
-			'settings' => $settings . "\n" . $extraSettings,
+			'settings' => $settings,
+			'jobRunner' => $withExtension && $runnerMode === 'active',
+			'jobRunnerPause' => 1.0,
 		] );
 		$wikis[$label] = $wiki;
 		$wiki->createUsers( $users );
 		fprintf( STDERR, "%s wiki at %s with %d accounts (%.0f s)\n", $label, $wiki->url(), count( $users ), microtime( true ) - $started );
 	}
+	$mediaWiki = $wikis['core']->mediaWikiVersion();
 
-	$next = array_fill_keys( array_keys( $wikis ), array_fill_keys( MAILING_CASES, 0 ) );
-	$paramsFor = static function ( string $label, string $case ) use ( &$next ): array {
-		$params = [ 'action' => 'resetpassword', 'token' => '+\\', 'format' => 'json' ];
+	/** Every job of the extension done (the paused runner run, or the active one waited for) */
+	$drain = static function () use ( $wikis, $runnerMode, &$drainSeconds ): void {
+		$t = microtime( true );
+		$wiki = $wikis['extension'];
+		if ( $runnerMode === 'paused' ) {
+			$wiki->waitUntilIdle();
+			$wiki->runJobs();
+		} else {
+			$wiki->waitForJobs();
+		}
+		$drainSeconds += microtime( true ) - $t;
+	};
+
+	$next = [];
+	$target = static function ( string $label, string $route, string $case ) use ( &$next ): array {
+		$n = static function () use ( &$next, $label, $route, $case ): int {
+			$next[$label][$route][$case] ??= 0;
+			return $next[$label][$route][$case]++;
+		};
 		switch ( $case ) {
 			case 'real-user':
-				return $params + [ 'user' => 'Realuser' . $next[$label][$case]++ ];
+				return [ 'Realuser ' . $route . ' ' . $n(), null ];
 			case 'real-email':
-				return $params + [ 'email' => 'realmail' . $next[$label][$case]++ . '@example.org' ];
+				return [ null, "realmail.$route." . $n() . '@example.org' ];
 			case 'unconfirmed-user':
-				return $params + [ 'user' => 'Unconfirmed' . $next[$label][$case]++ ];
+				return [ 'Unconfirmed ' . $route . ' ' . $n(), null ];
 			case 'throttled-user':
-				return $params + [ 'user' => 'Throttled' ];
+				return [ 'Throttled', null ];
 			case 'noemail-user':
-				return $params + [ 'user' => 'Noemail' ];
+				return [ 'Noemail', null ];
 			case 'unknown-user':
-				return $params + [ 'user' => 'Nobody' . bin2hex( random_bytes( 4 ) ) ];
+				return [ 'Nobody' . bin2hex( random_bytes( 4 ) ), null ];
 			case 'unknown-email':
-				return $params + [ 'email' => 'nobody' . bin2hex( random_bytes( 4 ) ) . '@example.org' ];
+				return [ null, 'nobody' . bin2hex( random_bytes( 4 ) ) . '@example.org' ];
 		}
 		throw new LogicException( $case );
 	};
 	$failures = [];
-	$send = static function ( string $label, string $case ) use ( $wikis, $paramsFor, &$failures ): float {
-		$response = $wikis[$label]->client()->request( 'POST', $paramsFor( $label, $case ) );
-		if ( $response['status'] !== 200 || $response['body'] !== '{"resetpassword":{"status":"success"}}' ) {
-			$failures[] = "$label $case: HTTP {$response['status']} {$response['body']}";
+	$send = static function ( string $label, string $route, string $case ) use ( $wikis, $target, &$failures ): float {
+		[ $user, $email ] = $target( $label, $route, $case );
+		$wiki = $wikis[$label];
+		if ( $route === 'api' ) {
+			$params = [ 'action' => 'resetpassword', 'token' => '+\\', 'format' => 'json' ]
+				+ array_filter( [ 'user' => $user, 'email' => $email ], 'is_string' );
+			$response = $wiki->client()->request( 'POST', $params );
+			$ok = $response['status'] === 200 && $response['body'] === API_SUCCESS;
+		} else {
+			$fields = [ 'title' => 'Special:PasswordReset', 'wpEditToken' => '+\\' ]
+				+ array_filter( [ 'wpUsername' => $user, 'wpEmail' => $email ], 'is_string' );
+			$response = ( new ApiClient( $wiki->url() . '/index.php' ) )->request( 'POST', $fields );
+			$ok = $response['status'] === 200 && str_contains( $response['body'], FORM_SUCCESS )
+				&& !str_contains( $response['body'], 'class="error"' );
+		}
+		if ( !$ok ) {
+			$failures[] = "$label $route $case: HTTP {$response['status']} " . substr( $response['body'], 0, 300 );
 		}
 		return $response['seconds'] * 1000;
 	};
 
-	// The throttled account gets its reset now; warm both stacks up (opcache, APCu, filter file).
+	// The throttled account gets its reset now; warm both stacks up (opcache, the filter file).
 	foreach ( $wikis as $label => $wiki ) {
 		$wiki->client()->post( [ 'action' => 'resetpassword', 'user' => 'Throttled', 'token' => '+\\' ] );
-		$wiki->waitForMails( 1 );
 		for ( $i = 0; $i < 30; $i++ ) {
-			$wiki->client()->post( [ 'action' => 'resetpassword', 'user' => 'Warmup', 'token' => '+\\' ] );
-			$wiki->client()->post( [ 'action' => 'resetpassword', 'email' => 'warm@up.example', 'token' => '+\\' ] );
+			foreach ( $routes as $route ) {
+				$send( $label, $route, 'unknown-user' );
+				$send( $label, $route, 'unknown-email' );
+			}
 		}
+	}
+	$drain();
+	foreach ( $wikis as $wiki ) {
+		$wiki->waitForMails( 1 );
 	}
 
 	$times = [];
 	$positions = [];
-	fprintf( STDERR, "burst: %d bursts of %d x %d cases x %d wikis\n", $bursts, $burstSize, count( CASES ), count( $wikis ) );
+	fprintf( STDERR, "burst: %d bursts of %d x %d cases x %d routes x %d wikis, job runner %s\n",
+		$bursts, $burstSize, count( CASES ), count( $routes ), count( $wikis ), $runnerMode );
 	for ( $burst = 0; $burst < $bursts; $burst++ ) {
 		$plan = [];
 		foreach ( array_keys( $wikis ) as $label ) {
-			foreach ( CASES as $case ) {
-				$plan[] = [ $label, $case ];
+			foreach ( $routes as $route ) {
+				foreach ( CASES as $case ) {
+					$plan[] = [ $label, $route, $case ];
+				}
 			}
 		}
 		shuffle( $plan );
-		foreach ( $plan as [ $label, $case ] ) {
+		foreach ( $plan as [ $label, $route, $case ] ) {
+			$series = "$label, " . ROUTES[$route];
 			for ( $i = 0; $i < $burstSize; $i++ ) {
-				$ms = $send( $label, $case );
+				$ms = $send( $label, $route, $case );
 				// The first request of a burst follows a pause: only the others may wait behind post-send work.
-				$times[$label][$i === 0 ? 'single' : 'back-to-back'][$case][] = $ms;
+				$times[$series][$i === 0 ? 'single' : 'back-to-back'][$case][] = $ms;
 				if ( $i > 0 ) {
-					$positions[$label][$case][] = $i + 1;
+					$positions[$series][$case][] = $i + 1;
 				}
 			}
 			usleep( $pause );
 		}
+		if ( ( $burst + 1 ) % $drainEvery === 0 ) {
+			$drain();
+		}
 	}
+	$drain();
 
 	// Every mailing request must have produced exactly one mail, the others none.
 	$mailChecks = [];
 	foreach ( $wikis as $label => $wiki ) {
-		$expected = 1 + array_sum( $next[$label] );
-		try {
-			$mails = $wiki->waitForMails( $expected, 30 );
-			usleep( 500_000 );
-			$count = count( $wiki->mails() );
-		} catch ( RuntimeException $e ) {
-			$count = count( $wiki->mails() );
+		// The throttled account's own reset, then every mailing request.
+		$expected = 1;
+		foreach ( $next[$label] ?? [] as $byCase ) {
+			foreach ( MAILING_CASES as $case ) {
+				$expected += $byCase[$case] ?? 0;
+			}
 		}
+		try {
+			$wiki->waitForMails( $expected, 60 );
+			usleep( 500_000 );
+		} catch ( RuntimeException $e ) {
+			// Counted below.
+		}
+		$count = count( $wiki->mails() );
 		$mailChecks[$label] = [ 'expected' => $expected, 'received' => $count ];
 		if ( $count !== $expected ) {
 			$failures[] = "$label: expected $expected mails, received $count";
 		}
 	}
+	$load = sys_getloadavg();
 } finally {
 	foreach ( $wikis as $wiki ) {
 		$wiki->stop();
@@ -195,11 +265,14 @@ try {
 
 $run = [
 	'setup' => sprintf(
-		'nginx %s + php-fpm %s (static pool of %d workers per wiki, opcache on), SQLite, MediaWiki 1.39; %d cores, '
-			. 'load average at the end %.2f. %d bursts of %d requests per case and wiki, %d ms apart, cases and wikis '
-			. 'interleaved at random. Client-side times (curl, new connection per request), in ms.',
+		'nginx %s + php-fpm %s (static pool of %d workers per wiki, opcache on), SQLite, MediaWiki %s; %d cores, '
+			. 'load average at the end %.2f %.2f %.2f. %d bursts of %d requests per case, route and wiki, %d ms apart, '
+			. 'cases, routes and wikis interleaved at random; the extension\'s job runner %s (%.0f s of draining). '
+			. 'Client-side times (curl, new connection per request), in ms.',
 		trim( (string)shell_exec( "/usr/sbin/nginx -v 2>&1 | sed 's/.*nginx\\///'" ) ),
-		PHP_VERSION, $workers, (int)shell_exec( 'nproc' ), sys_getloadavg()[0], $bursts, $burstSize, $pause / 1000
+		PHP_VERSION, $workers, $mediaWiki, (int)shell_exec( 'nproc' ), $load[0], $load[1], $load[2], $bursts, $burstSize,
+		$pause / 1000, $runnerMode === 'paused' ? "paused while requests were timed, run every $drainEvery rounds" : 'running throughout',
+		$drainSeconds
 	),
 	'times' => $times,
 	'positions' => $positions,

@@ -19,7 +19,8 @@ use RuntimeException;
  * nginx, php-fpm and /etc/php are never touched).
  *
  * Both wikis get the same settings and the same accounts, so the only difference between them
- * is the extension. State lives in one directory: DIR/core and DIR/extension (each a wiki
+ * is the extension, which queues its password resets as jobs: its wiki gets a job runner, or
+ * the caller runs the jobs (benches/load/run.php). State lives in one directory: DIR/core and DIR/extension (each a wiki
  * directory with its harness.json) and DIR/stack.json, so that another process can attach.
  */
 final class LoadStack {
@@ -40,6 +41,8 @@ final class LoadStack {
 		$wgRateLimits['mailpassword'] = [];
 		$wgPasswordReminderResendTime = 24;
 		$wgPasswordAttemptThrottle = [];
+		# Jobs (the extension's queued resets) are never run at the end of web requests
+		$wgJobRunRate = 0;
 		PHP;
 
 	/** Accounts without an address (resets of them find no one to mail) */
@@ -71,8 +74,12 @@ final class LoadStack {
 	 * @param int $accounts Accounts with a confirmed address (see accountName()), besides
 	 *   NO_MAIL_ACCOUNTS without one and WARMUP_ACCOUNTS for the warm-up
 	 * @param string $extraSettings Appended to both wikis' LocalSettings.php
+	 * @param bool $jobRunner Start the extension wiki's job runner (ThrowawayWiki 'jobRunner'),
+	 *   which runs its queued resets; else they wait for the caller's runJobs()
 	 */
-	public static function start( string $dir, int $workers, int $accounts, string $extraSettings = '' ): self {
+	public static function start(
+		string $dir, int $workers, int $accounts, string $extraSettings = '', bool $jobRunner = false
+	): self {
 		if ( is_file( "$dir/stack.json" ) ) {
 			throw new RuntimeException( "A load stack is already in $dir: stop it first" );
 		}
@@ -89,6 +96,10 @@ final class LoadStack {
 					'server' => 'fpm',
 					'workers' => $workers,
 					'settings' => self::SETTINGS . "\n" . $extraSettings,
+					'jobRunner' => $jobRunner && $label === 'extension',
+					// A run every second, as the farm's runner: each run of runJobs.php costs
+					// about 0.1 s of CPU even when it finds nothing to do.
+					'jobRunnerPause' => 1.0,
 				] );
 				$wikis[$label]->createUsers( self::accountSpecs( $accounts ) );
 			}

@@ -7,6 +7,7 @@
  *   php benches/load/run.php [--requests N] [--blocks N] [--concurrency N] [--workers N]
  *                            [--accounts N] [--warmup N] [--seed N] [--json FILE] [--keep]
  *                            [--cases CASE,...]   (a part of the mix only, e.g. one endpoint)
+ *                            [--runner paused|active]
  *   php benches/load/run.php --smoke     1,000 requests a wiki (scripts/test.sh stage load)
  *
  * Defaults: 100,000 requests per wiki (200,000 in all), in 10 blocks per wiki of 10,000 that
@@ -14,9 +15,13 @@
  * falls on both), 4 workers per wiki, 4 requests in flight, 2,000 accounts with an address.
  * Block N is the same list of requests for both wikis (RequestMix: 80% validatepassword, 20%
  * resetpassword of existing, address-less and unknown accounts and addresses). Before the
- * blocks, each wiki gets a warm-up (opcache, APCu, the extension's reset model), not counted.
- * Between blocks the runner waits until php-fpm has no busy worker, so that post-send work of
- * one wiki's block (the extension's deferred resets) never runs inside the other's.
+ * blocks, each wiki gets a warm-up (opcache, APCu), not counted. Between blocks the run waits
+ * until php-fpm has no busy worker, so that post-send work of one wiki's block (core's resets)
+ * never runs inside the other's. The extension queues its resets as jobs: with `--runner
+ * paused` (the default: a farm whose job runners are other hosts) they are run by core's
+ * runJobs.php after each of its blocks, outside the block's time; with `--runner active` the
+ * wiki's own job runner runs them during the blocks, on the same CPUs. Either way the
+ * runner's CPU time is measured and reported beside the workers'.
  *
  * Reported per wiki and endpoint: requests, errors (transport failure, HTTP status other than
  * 200, an API error, a warning other than MediaWiki's own for invalid UTF-8 input, or an
@@ -49,7 +54,7 @@ require __DIR__ . '/RequestMix.php';
 require __DIR__ . '/LoadDriver.php';
 
 $repo = dirname( __DIR__, 2 );
-$options = getopt( '', [ 'requests:', 'blocks:', 'concurrency:', 'workers:', 'accounts:', 'warmup:', 'seed:', 'json:', 'cases:', 'keep', 'smoke' ] );
+$options = getopt( '', [ 'requests:', 'blocks:', 'concurrency:', 'workers:', 'accounts:', 'warmup:', 'seed:', 'json:', 'cases:', 'runner:', 'keep', 'smoke' ] );
 $smoke = isset( $options['smoke'] );
 $requestsPerWiki = (int)( $options['requests'] ?? ( $smoke ? 1000 : 100_000 ) );
 $blocks = (int)( $options['blocks'] ?? max( 2, (int)ceil( $requestsPerWiki / 10_000 ) ) );
@@ -61,6 +66,13 @@ $seed = (int)( $options['seed'] ?? 1 );
 $jsonFile = $options['json'] ?? "$repo/target/load/" . ( $smoke ? 'smoke.json' : 'results.json' );
 $blockSize = (int)ceil( $requestsPerWiki / $blocks );
 $onlyCases = isset( $options['cases'] ) ? explode( ',', $options['cases'] ) : null;
+// The extension's job runner: paused while a block runs, its jobs run after the block (a farm
+// whose job runners are other hosts), or active throughout (a runner on the web server).
+$runnerMode = (string)( $options['runner'] ?? 'paused' );
+if ( !in_array( $runnerMode, [ 'paused', 'active' ], true ) ) {
+	fwrite( STDERR, "--runner takes paused or active\n" );
+	exit( 2 );
+}
 if ( $requestsPerWiki < 1 || $blocks < 1 || $concurrency < 1 || $workers < 1 || $accounts < 1 ) {
 	fwrite( STDERR, "--requests, --blocks, --concurrency, --workers and --accounts must be positive\n" );
 	exit( 2 );
@@ -133,6 +145,31 @@ function rusageSeconds(): float {
 	return $usage['ru_utime.tv_sec'] + $usage['ru_utime.tv_usec'] / 1e6 + $usage['ru_stime.tv_sec'] + $usage['ru_stime.tv_usec'] / 1e6;
 }
 
+/** CPU seconds of this process's children that have ended (runJobs.php runs) */
+function childRusageSeconds(): float {
+	$usage = getrusage( 1 );
+	return $usage['ru_utime.tv_sec'] + $usage['ru_utime.tv_usec'] / 1e6 + $usage['ru_stime.tv_sec'] + $usage['ru_stime.tv_usec'] / 1e6;
+}
+
+/**
+ * Runs the extension's queued jobs to the end: core's runJobs.php here (paused runner), or
+ * waiting for the wiki's job runner (active). The CPU the runner used is added to $cpu, from
+ * $cpuMark on when the runner is active (it may have run jobs during the block).
+ *
+ * @return int Jobs run (paused runner; 0 when active: its runs are not seen one by one)
+ */
+function drainJobs( ThrowawayWiki $wiki, string $mode, float &$cpu, ?float $cpuMark = null ): int {
+	if ( $mode === 'paused' ) {
+		$before = childRusageSeconds();
+		$out = $wiki->runJobs();
+		$cpu += childRusageSeconds() - $before;
+		return substr_count( $out, ' good' );
+	}
+	$wiki->waitForJobs();
+	$cpu += $wiki->jobRunnerCpuSeconds() - ( $cpuMark ?? 0.0 );
+	return 0;
+}
+
 function milliseconds( array $micros, float $q ): float {
 	return Stats::quantile( $micros, $q ) / 1000;
 }
@@ -147,7 +184,7 @@ $labels = LoadStack::LABELS;
 $stackDir = "$repo/target/load/run-" . getmypid();
 fprintf( STDERR, "load: starting the stack in %s (%d workers per wiki, %d accounts)\n", $stackDir, $workers, $accounts );
 $startedAt = microtime( true );
-$stack = LoadStack::start( $stackDir, $workers, $accounts );
+$stack = LoadStack::start( $stackDir, $workers, $accounts, '', $runnerMode === 'active' );
 $report = [];
 $failed = false;
 try {
@@ -168,6 +205,10 @@ try {
 	}
 	foreach ( $wikis as $wiki ) {
 		$wiki->waitUntilIdle();
+	}
+	$warmupRunnerCpu = 0.0;
+	drainJobs( $wikis['extension'], $runnerMode, $warmupRunnerCpu, $runnerMode === 'active' ? $wikis['extension']->jobRunnerCpuSeconds() : null );
+	foreach ( $wikis as $wiki ) {
 		$wiki->clearMails();
 	}
 	$rssStart = array_map( 'workerRss', $wikis );
@@ -181,6 +222,9 @@ try {
 	$seconds = array_fill_keys( $labels, 0.0 );
 	$drainSeconds = array_fill_keys( $labels, 0.0 );
 	$workerCpu = array_fill_keys( $labels, 0.0 );
+	$runnerCpu = 0.0;
+	$runnerSeconds = 0.0;
+	$jobsRun = 0;
 	$blockThroughput = [];
 	$differences = 0;
 	$differenceSamples = [];
@@ -198,6 +242,7 @@ try {
 		$bodies = [];
 		foreach ( $order as $label ) {
 			$cpuBefore = workerCpu( $wikis[$label] );
+			$runnerMark = $label === 'extension' && $runnerMode === 'active' ? $wikis[$label]->jobRunnerCpuSeconds() : null;
 			$run = LoadDriver::run( $wikis[$label]->apiUrl(), $requests, $concurrency );
 			$seconds[$label] += $run['seconds'];
 			$blockThroughput[$label][] = round( $size / $run['seconds'], 1 );
@@ -220,6 +265,12 @@ try {
 			$wikis[$label]->waitUntilIdle();
 			$drainSeconds[$label] += microtime( true ) - $drainStart;
 			$workerCpu[$label] += workerCpu( $wikis[$label] ) - $cpuBefore;
+			if ( $label === 'extension' ) {
+				// Its resets are queued: the job runner does them.
+				$runnerStart = microtime( true );
+				$jobsRun += drainJobs( $wikis[$label], $runnerMode, $runnerCpu, $runnerMark );
+				$runnerSeconds += microtime( true ) - $runnerStart;
+			}
 			$rssAfterBlock[$label][] = array_values( workerRss( $wikis[$label] ) );
 			fprintf( STDERR, "load: block %d/%d %-9s %6d requests in %6.1f s (%.1f/s)\n",
 				$block + 1, $blocks, $label, $size, $run['seconds'], $size / $run['seconds'] );
@@ -305,7 +356,7 @@ try {
 			'loadAverageAtEnd' => $load,
 			'nginx' => trim( (string)shell_exec( "/usr/sbin/nginx -v 2>&1 | sed 's/.*nginx\\///'" ) ),
 			'php' => PHP_VERSION,
-			'mediawiki' => trim( (string)shell_exec( "sed -n \"s/.*MW_VERSION', '\\([^']*\\)'.*/\\1/p\" /usr/share/mediawiki/includes/Defines.php" ) ),
+			'mediawiki' => $wikis['core']->mediaWikiVersion(),
 		],
 		'options' => compact( 'requestsPerWiki', 'blocks', 'blockSize', 'concurrency', 'workers', 'accounts', 'warmup', 'seed', 'onlyCases' ),
 		'settings' => LoadStack::SETTINGS,
@@ -314,6 +365,19 @@ try {
 		'drainSeconds' => array_map( static fn ( $s ) => round( $s, 2 ), $drainSeconds ),
 		'workerCpuSeconds' => array_map( static fn ( $s ) => round( $s, 2 ), $workerCpu ),
 		'workerCpuMsPerRequest' => array_map( static fn ( $s ) => round( $s / $requestsPerWiki * 1000, 2 ), $workerCpu ),
+		'workerCpuMsPerReset' => array_map(
+			static fn ( $label ) => $summary[$label][RequestMix::RESET]['requests']
+				? round( $workerCpu[$label] / $summary[$label][RequestMix::RESET]['requests'] * 1000, 2 ) : null,
+			array_combine( $labels, $labels )
+		),
+		'runner' => [
+			'mode' => $runnerMode,
+			'cpuSeconds' => round( $runnerCpu, 2 ),
+			'seconds' => round( $runnerSeconds, 2 ),
+			'jobsRun' => $jobsRun,
+			'cpuMsPerReset' => $summary['extension'][RequestMix::RESET]['requests']
+				? round( $runnerCpu / $summary['extension'][RequestMix::RESET]['requests'] * 1000, 2 ) : null,
+		],
 		'blockThroughput' => $blockThroughput,
 		'summary' => $summary,
 		'errorSamples' => $errorSamples,
@@ -413,6 +477,10 @@ foreach ( $labels as $label ) {
 $out[] = '';
 $out[] = sprintf( 'php-fpm worker CPU time per request (post-send work included): core %.2f ms, extension %.2f ms.',
 	$report['workerCpuMsPerRequest']['core'], $report['workerCpuMsPerRequest']['extension'] );
+$out[] = sprintf( 'The extension\'s job runner (%s): %.1f s of CPU, %.1f s of wall time after the blocks%s, %s ms of CPU per reset request.',
+	$runnerMode === 'paused' ? 'paused during the blocks, runJobs.php after each' : 'active throughout',
+	$runnerCpu, $runnerSeconds, $runnerMode === 'paused' ? ", $jobsRun jobs" : '',
+	$report['runner']['cpuMsPerReset'] === null ? '—' : sprintf( '%.2f', $report['runner']['cpuMsPerReset'] ) );
 $out[] = sprintf( 'validatepassword answers differing between core and the extension: %d. Time waiting for post-send work after the blocks: core %.1f s, extension %.1f s.',
 	$differences, $drainSeconds['core'], $drainSeconds['extension'] );
 echo implode( "\n", $out ), "\n";

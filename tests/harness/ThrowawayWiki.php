@@ -185,6 +185,21 @@ final class ThrowawayWiki extends AbstractThrowawayWiki {
 		$this->saveState();
 	}
 
+	/**
+	 * CPU seconds the job runner has used so far (user + system): its loop's own and that of
+	 * every runJobs.php run it has waited for (cutime and cstime of /proc/PID/stat).
+	 */
+	public function jobRunnerCpuSeconds(): float {
+		$pid = (int)( $this->state['pids']['jobrunner'] ?? 0 );
+		$stat = $pid > 0 ? @file_get_contents( "/proc/$pid/stat" ) : false;
+		if ( $stat === false ) {
+			throw new RuntimeException( 'The job runner is not running' );
+		}
+		$fields = explode( ' ', substr( $stat, strrpos( $stat, ')' ) + 2 ) );
+		// Fields 14-17 of stat (utime, stime, cutime, cstime), in clock ticks (USER_HZ, 100 on Linux)
+		return ( (int)$fields[11] + (int)$fields[12] + (int)$fields[13] + (int)$fields[14] ) / 100;
+	}
+
 	public function isJobRunnerRunning(): bool {
 		return Processes::isRunning( (int)( $this->state['pids']['jobrunner'] ?? 0 ) );
 	}
