@@ -53,6 +53,12 @@ per_release() {
 	done
 }
 
+# cargo with no PHP reachable (see the rust stage), in target/no-php.
+without_php() {
+	env PATH=/usr/bin:/bin PHP=/nonexistent PHP_CONFIG=/nonexistent CARGO_TARGET_DIR="$repo/target/no-php" \
+		"$(command -v cargo)" "$@"
+}
+
 for stage in "${stages[@]}"; do
 	case "$stage" in
 	deps)
@@ -68,6 +74,21 @@ for stage in "${stages[@]}"; do
 		cargo test --locked
 		step "cargo build --release"
 		cargo build --release --locked
+		# The same without the feature php (the binding): no ext-php-rs in the graph, so no PHP
+		# headers or php-config; PHP and PHP_CONFIG name nothing, so ext-php-rs's build script
+		# would fail if it ran. A target directory of its own: shared crates get other features
+		# and the crate's cdylib and rlib have fixed names, so target/ would rebuild each time.
+		step "without the feature php: ext-php-rs is not in the build graph"
+		if cargo tree --locked --no-default-features -e all --target all --prefix none | grep -q '^ext-php-rs '; then
+			echo "ext-php-rs is still a dependency without the feature php" >&2
+			exit 1
+		fi
+		step "without php: cargo clippy --no-default-features -- -D warnings"
+		without_php clippy --all-targets --locked --no-default-features -- -D warnings
+		step "without php: cargo test --no-default-features"
+		without_php test --locked --no-default-features
+		step "without php: cargo build --no-default-features --release --bin npp-breach-corpus"
+		without_php build --locked --no-default-features --release --bin npp-breach-corpus
 		;;
 	stubs)
 		step "PHP stubs are current (scripts/stubs.sh --check)"
