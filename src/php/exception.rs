@@ -11,7 +11,6 @@ use ext_php_rs::flags::ConstantFlags;
 use ext_php_rs::zend::{ClassEntry, ce};
 
 use crate::error::{Error, ErrorKind};
-use crate::policy::Unavailable;
 
 /// PHP name of the exception class every failure of the module is thrown as.
 pub(super) const CLASS_NAME: &str = "NativePasswordPolicy\\EngineException";
@@ -24,14 +23,11 @@ const CODES: [(&str, i32); 4] = [
     ("CODE_INTERNAL", 4),
 ];
 
-/// Everything an exported method can fail with.
+/// Everything an exported method can fail with: the core's error, or what only the binding
+/// can tell (a PHP value it cannot take, a caught panic). Exists to give each its PHP code.
 pub(super) enum EngineError {
-    /// The configuration could not be used.
-    Config(Error),
-    /// A check could not run (a file it needs is not loaded).
-    Unavailable(Unavailable),
-    /// The core could not do its work for another reason (random generator, memory).
-    Failed(Error),
+    /// The core could not do its work; its kind decides the code.
+    Core(Error),
     /// PHP passed a value the method cannot take.
     InvalidArgument(String),
     /// A bug: a panic was caught.
@@ -41,11 +37,10 @@ pub(super) enum EngineError {
 impl EngineError {
     fn code(&self) -> i32 {
         match self {
-            EngineError::Config(_) => CODES[0].1,
-            EngineError::Unavailable(_) => CODES[1].1,
-            EngineError::Failed(error) => match error.kind() {
+            EngineError::Core(error) => match error.kind() {
                 ErrorKind::InvalidConfig(_) => CODES[0].1,
                 ErrorKind::Internal(_) => CODES[3].1,
+                // Files, checks, randomness and Argon2: the PHP side falls back or reports.
                 _ => CODES[1].1,
             },
             EngineError::InvalidArgument(_) => CODES[2].1,
@@ -55,9 +50,7 @@ impl EngineError {
 
     fn message(&self) -> String {
         match self {
-            EngineError::Config(error) => error.to_string(),
-            EngineError::Unavailable(why) => format!("check unavailable: {why}"),
-            EngineError::Failed(error) => error.to_string(),
+            EngineError::Core(error) => error.to_string(),
             EngineError::InvalidArgument(message) => format!("invalid argument: {message}"),
             EngineError::Internal(message) => {
                 format!("internal error in native_password_policy: {message}")
@@ -68,10 +61,7 @@ impl EngineError {
 
 impl From<Error> for EngineError {
     fn from(error: Error) -> Self {
-        match error.kind() {
-            ErrorKind::InvalidConfig(_) => EngineError::Config(error),
-            _ => EngineError::Failed(error),
-        }
+        EngineError::Core(error)
     }
 }
 

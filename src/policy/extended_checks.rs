@@ -6,9 +6,9 @@
 
 use super::text::{nfkc_code_point_bounds, nfkc_code_points};
 use super::{
-    Candidate, CheckId, Failure, PolicyValue, Resources, Severity, Subject, Unavailable, context,
-    strength,
+    Candidate, CheckId, Failure, PolicyValue, Resources, Severity, Subject, context, strength,
 };
+use crate::error::Error;
 
 pub(super) fn run(
     check: CheckId,
@@ -16,7 +16,7 @@ pub(super) fn run(
     subject: &Subject<'_>,
     password: Candidate<'_>,
     resources: &Resources<'_>,
-) -> Result<Vec<Failure>, Unavailable> {
+) -> Result<Vec<Failure>, Error> {
     let checked = password.checked;
     let failures = match check {
         CheckId::MinimalPasswordCodePoints
@@ -45,7 +45,7 @@ pub(super) fn run(
         CheckId::PasswordCannotContainDeniedWords if value.is_truthy() => {
             let words = resources
                 .deny_words
-                .ok_or(Unavailable::MissingResource("the deny-word set"))?;
+                .ok_or(Error::unavailable("the deny-word set"))?;
             flag(
                 words.matches(checked),
                 "nativepasswordpolicy-password-contains-denied-word",
@@ -54,16 +54,16 @@ pub(super) fn run(
         CheckId::PasswordCannotMatchDeniedPatterns if value.is_truthy() => {
             let patterns = resources
                 .deny_patterns
-                .ok_or(Unavailable::MissingResource("the deny-pattern set"))?;
+                .ok_or(Error::unavailable("the deny-pattern set"))?;
             flag(
                 patterns.matches(checked),
                 "nativepasswordpolicy-password-matches-denied-pattern",
             )
         }
         CheckId::PasswordNotInWordLists if value.is_truthy() => {
-            let lists = resources.word_lists.ok_or(Unavailable::MissingResource(
-                "the set of operator word lists",
-            ))?;
+            let lists = resources
+                .word_lists
+                .ok_or(Error::unavailable("the set of operator word lists"))?;
             flag(
                 lists.iter().any(|list| list.contains(checked)),
                 "nativepasswordpolicy-password-in-word-list",
@@ -112,10 +112,10 @@ fn code_points_fail(
 pub(super) fn in_breach_corpus(
     password: Candidate<'_>,
     resources: &Resources<'_>,
-) -> Result<bool, Unavailable> {
+) -> Result<bool, Error> {
     let corpus = resources
         .breach_corpus
-        .ok_or(Unavailable::MissingResource("the breach corpus"))?;
+        .ok_or(Error::unavailable("the breach corpus"))?;
     Ok(corpus.contains_password(password.checked)
         || (password.given != password.checked && corpus.contains_password(password.given)))
 }
@@ -303,10 +303,7 @@ mod tests {
             b"x",
             &Resources::default(),
         );
-        assert_eq!(
-            missing,
-            Err(Unavailable::MissingResource("the breach corpus"))
-        );
+        assert_eq!(missing, Err(Error::unavailable("the breach corpus")));
         // Disabled checks need no resource.
         assert!(
             messages(

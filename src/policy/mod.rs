@@ -23,6 +23,7 @@ pub use value::PolicyValue;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::error::Error;
 use crate::lists::{BreachCorpus, CommonPasswords, WordList};
 
 /// The account a password is checked for.
@@ -186,7 +187,8 @@ impl Failure {
 }
 
 /// What the checks consult besides the password: loaded lists and files, and settings.
-/// A `None` resource is not loaded (or broken): checks that need it are [`Unavailable`].
+/// A `None` resource is not loaded (or broken): checks that need it fail with
+/// [`crate::ErrorKind::Unavailable`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Resources<'a> {
     /// MediaWiki's common-password filter, when it could be loaded.
@@ -227,7 +229,7 @@ fn run_candidate(
     subject: &Subject<'_>,
     password: Candidate<'_>,
     resources: &Resources<'_>,
-) -> Result<Vec<Failure>, Unavailable> {
+) -> Result<Vec<Failure>, Error> {
     if check.is_core() {
         core_checks::run(check, value, subject, password.checked, resources)
     } else {
@@ -235,30 +237,16 @@ fn run_candidate(
     }
 }
 
-/// Why a check could not run. Callers fall back to MediaWiki's own implementation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Unavailable {
-    /// The check needs a resource that is not loaded.
-    MissingResource(&'static str),
-}
-
-impl fmt::Display for Unavailable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unavailable::MissingResource(what) => write!(f, "{what} is not loaded"),
-        }
-    }
-}
-
-/// Runs one check. Returns its failures (usually none or one) in the order core reports them.
+/// Runs one check. Returns its failures (usually none or one) in the order core reports them,
+/// or [`crate::ErrorKind::Unavailable`] when a resource it needs is not loaded (callers then
+/// fall back to MediaWiki's own implementation).
 pub fn run_check(
     check: CheckId,
     value: &PolicyValue,
     subject: &Subject<'_>,
     password: &[u8],
     resources: &Resources<'_>,
-) -> Result<Vec<Failure>, Unavailable> {
+) -> Result<Vec<Failure>, Error> {
     let checked = checked_form(password, resources);
     let candidate = Candidate {
         given: password,
@@ -269,7 +257,7 @@ pub fn run_check(
 
 /// True when the password is in the breach corpus: the lookup of `PasswordNotInBreachCorpus`
 /// alone, for callers that want a plain answer (NFKC option and both-forms rule included).
-pub fn in_breach_corpus(password: &[u8], resources: &Resources<'_>) -> Result<bool, Unavailable> {
+pub fn in_breach_corpus(password: &[u8], resources: &Resources<'_>) -> Result<bool, Error> {
     let checked = checked_form(password, resources);
     extended_checks::in_breach_corpus(
         Candidate {
@@ -336,7 +324,7 @@ pub fn evaluate(
     subject: &Subject<'_>,
     password: &[u8],
     resources: &Resources<'_>,
-) -> Result<Verdict, Unavailable> {
+) -> Result<Verdict, Error> {
     let mut verdict = Verdict::default();
     let mut force_change = false;
     let mut suggest_change = false;
@@ -513,7 +501,7 @@ mod tests {
         };
         assert_eq!(
             evaluate(&entries, &subject, b"password", &Resources::default()),
-            Err(Unavailable::MissingResource("the common-password filter"))
+            Err(Error::unavailable("the common-password filter"))
         );
     }
 }
