@@ -53,6 +53,20 @@ per_release() {
 	done
 }
 
+# The module with the test-only fault injection (cargo feature fault-injection), for the tests
+# that force panics (tests/module/FaultInjectionTest.php, tests/http/InternalErrorFallbackTest.php),
+# named to them in NPP_FAULT_INJECTION_MODULE. A target directory of its own, so target/release,
+# which install.sh installs, never holds it. Built once per run, before the first stage needing it.
+fault_injection_built=false
+fault_injection_module() {
+	if ! $fault_injection_built; then
+		step "cargo build --release --features fault-injection (tests only; into target/fault-injection)"
+		cargo build --release --locked --features fault-injection --target-dir "$repo/target/fault-injection"
+		fault_injection_built=true
+	fi
+	export NPP_FAULT_INJECTION_MODULE="$repo/target/fault-injection/release/libnative_password_policy.so"
+}
+
 # cargo with no PHP reachable (see the rust stage), in target/no-php.
 without_php() {
 	env PATH=/usr/bin:/bin PHP=/nonexistent PHP_CONFIG=/nonexistent CARGO_TARGET_DIR="$repo/target/no-php" \
@@ -101,6 +115,7 @@ for stage in "${stages[@]}"; do
 		done | xargs -0 -n1 -P2 php -l >/dev/null
 		;;
 	module)
+		fault_injection_module
 		# The module alone; the release only decides which core's common-password file it reads.
 		per_release "PHP module tests (no MediaWiki; its common-password file)" \
 			php -d extension="$repo/target/release/libnative_password_policy.so" "$(command -v phpunit)" \
@@ -113,6 +128,7 @@ for stage in "${stages[@]}"; do
 			bash tests/mediawiki/run-core-suites.sh
 		;;
 	http)
+		fault_injection_module
 		per_release "HTTP tests against throwaway wikis" phpunit -c tests/http/phpunit.xml
 		;;
 	load)

@@ -201,6 +201,7 @@ extern "C" fn module_info(_module: *mut ModuleEntry) {
         info_row(name, value);
     }
     info_row("PHP API", &ext_php_rs::ffi::ZEND_MODULE_API_NO.to_string());
+    info_row("fault injection", exception::FAULT_INJECTION_STATUS);
     let files = engine::loaded_files();
     if files.is_empty() {
         info_row(
@@ -237,10 +238,11 @@ fn info_row(name: &str, value: &str) {
 }
 
 /// Module startup: replaces the default panic output by a silent hook (panics are reported
-/// through exceptions, and a panic message must never reach a log), reads the test-only fault
-/// injection variable from the process environment, and registers the exception class.
+/// through exceptions, and a panic message must never reach a log), in a test build reads the
+/// fault injection variable from the process environment, and registers the exception class.
 extern "C" fn module_startup(_type: i32, _module_number: i32) -> i32 {
     exception::install_panic_hook();
+    #[cfg(feature = "fault-injection")]
     exception::load_fault_injection();
     exception::register_class()
 }
