@@ -93,7 +93,9 @@ for stage in "${stages[@]}"; do
 		# would fail if it ran. A target directory of its own: shared crates get other features
 		# and the crate's cdylib and rlib have fixed names, so target/ would rebuild each time.
 		step "without the feature php: ext-php-rs is not in the build graph"
-		if cargo tree --locked --no-default-features -e all --target all --prefix none | grep -q '^ext-php-rs '; then
+		# Read whole first: grep -q quitting early would fail the pipe under pipefail.
+		graph="$(cargo tree --locked --no-default-features -e all --target all --prefix none)"
+		if grep -q '^ext-php-rs ' <<<"$graph"; then
 			echo "ext-php-rs is still a dependency without the feature php" >&2
 			exit 1
 		fi
