@@ -227,7 +227,7 @@ pub(super) fn loaded_files(files: &[LoadedFile]) -> Converted<ZBox<ZendHashTable
         row.insert("entries", entries).map_err(table_error)?;
         row.insert("detail", file.detail.as_ref().ok().cloned())
             .map_err(table_error)?;
-        row.insert("error", file.detail.as_ref().err().cloned())
+        row.insert("error", file.detail.as_ref().err().map(|e| e.to_string()))
             .map_err(table_error)?;
         list.push(row).map_err(table_error)?;
     }

@@ -8,12 +8,13 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Http;
 
+use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\FaultInjectionModule;
 use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\ThrowawayWiki;
 use PHPUnit\Framework\TestCase;
 
 /**
- * An internal error of the module (a Rust panic, forced with the module's test-only fault
- * injection) on a served wiki: the panic becomes an EngineException, the extension logs it on
+ * An internal error of the module (a Rust panic, forced with the test-only fault injection of
+ * the module's fault-injection build, FaultInjectionModule) on a served wiki: the panic becomes an EngineException, the extension logs it on
  * its channel without the password and answers with core's PHP check, so users are not locked
  * out and get core's exact answers.
  *
@@ -26,7 +27,10 @@ class InternalErrorFallbackTest extends TestCase {
 	private const CANDIDATE = 'Quartz-Candidate-Only-58';
 
 	public function testPanicsFallBackToCoresChecksAndAreLoggedWithoutThePassword(): void {
+		// The release module has no fault injection: the wiki loads the test build of the same commit.
+		$release = getenv( 'NPP_MODULE' ) ?: dirname( __DIR__, 2 ) . '/target/release/libnative_password_policy.so';
 		$wiki = ThrowawayWiki::start( [
+			'module' => FaultInjectionModule::path( $release ),
 			'env' => [ 'NATIVE_PASSWORD_POLICY_FAULT_INJECTION' => 'panic:Engine::check,Engine::evaluate' ],
 		] );
 		try {
@@ -60,6 +64,24 @@ class InternalErrorFallbackTest extends TestCase {
 				$this->assertStringNotContainsString( 'Fatal error', $wiki->log( $name ), $name );
 				$this->assertStringNotContainsString( self::PASSWORD, $wiki->log( $name ), $name );
 			}
+		} finally {
+			$wiki->stop();
+		}
+	}
+
+	public function testTheReleaseModuleIgnoresTheVariable(): void {
+		// The module operators install has no fault injection: the same variable, for every
+		// method, changes nothing, and the module's own checks answer.
+		$wiki = ThrowawayWiki::start( [ 'env' => [ 'NATIVE_PASSWORD_POLICY_FAULT_INJECTION' => 'panic:*' ] ] );
+		try {
+			$answer = $wiki->client()->post( [
+				'action' => 'validatepassword', 'password' => 'password', 'formatversion' => 2,
+			] )['validatepassword'] ?? null;
+			$this->assertSame( 'Change', $answer['validity'] ?? null, json_encode( $answer ) );
+			$this->assertSame( 'passwordincommonlist', $answer['validitymessages'][0]['code'] );
+			$log = $wiki->log( 'nativepasswordpolicy.log' );
+			$this->assertStringNotContainsString( 'internal error', $log );
+			$this->assertStringNotContainsString( 'core\'s PHP check used instead', $log );
 		} finally {
 			$wiki->stop();
 		}
