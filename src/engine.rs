@@ -280,6 +280,17 @@ impl Engine {
         policy::evaluate(entries, subject, password, &self.resources())
     }
 
+    /// Each check of a policy, one by one on one derivation of the password (see
+    /// [`policy::evaluate_each`]).
+    pub fn evaluate_each(
+        &self,
+        checks: &[(CheckId, &PolicyValue)],
+        subject: &Subject<'_>,
+        password: &[u8],
+    ) -> Vec<Result<Vec<Failure>, Error>> {
+        policy::evaluate_each(checks, subject, password, &self.resources())
+    }
+
     /// A temporary password that passes every native check of `entries` (a user's effective
     /// policy), evaluated with this engine's resources (see [`PasswordGenerator::generate_for`]).
     pub fn generate_password(

@@ -33,6 +33,18 @@ final class NativePolicyChecks {
 	 * @return string|null The check name when $callable is one of this class's callables
 	 */
 	public static function nameOf( $callable ): ?string {
+		// The form the registration callback writes, first: a lookup.
+		if ( is_string( $callable ) ) {
+			if ( self::$namesByCallable === null ) {
+				self::$namesByCallable = [];
+				foreach ( array_keys( CorePolicyChecks::METHODS + BeyondCoreChecks::METHODS ) as $check ) {
+					self::$namesByCallable[self::callableFor( $check )] = $check;
+				}
+			}
+			if ( isset( self::$namesByCallable[$callable] ) ) {
+				return self::$namesByCallable[$callable];
+			}
+		}
 		$method = CorePolicyChecks::methodOf( $callable, [ self::class ] );
 		return $method === null ? null
 			: CorePolicyChecks::checkOfMethod( $method, CorePolicyChecks::METHODS + BeyondCoreChecks::METHODS );
@@ -193,6 +205,9 @@ final class NativePolicyChecks {
 	public static function checkMinimalPasswordStrength( $policyVal, UserIdentity $user, $password ) {
 		return self::engine()->check( 'MinimalPasswordStrength', $policyVal, $user, $password );
 	}
+
+	/** @var array<string,string>|null callableFor()'s callables => their check names */
+	private static ?array $namesByCallable = null;
 
 	/** The service container $engine came from; a reset container gets a new engine */
 	private static ?MediaWikiServices $services = null;

@@ -5,6 +5,7 @@ use ext_php_rs::flags::DataType;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
 use super::exception::EngineError;
+use crate::Error;
 use crate::lists::LoadedFile;
 use crate::policy::{
     CheckId, Failure, MessageParam, PolicyEntry, PolicyValue, Severity, Subject, Verdict,
@@ -211,6 +212,95 @@ pub(super) fn verdict(
         .insert("suggestChangeOnLogin", verdict.suggest_change_on_login)
         .map_err(table_error)?;
     Ok(table)
+}
+
+/// One entry of a MediaWiki effective policy that the module evaluates.
+pub(super) struct NamedEntry {
+    pub(super) name: Vec<u8>,
+    pub(super) check: CheckId,
+    pub(super) value: PolicyValue,
+    /// The configured value itself, for the failures' parameters.
+    zval: Zval,
+}
+
+/// The entries of `policy` (name => value or ['value' => value, ...]) that `checks` (name =>
+/// native check) names, with a value of a type the module takes; the others are left out.
+pub(super) fn mediawiki_policy(
+    policy: &ZendHashTable,
+    checks: &ZendHashTable,
+) -> Converted<Vec<NamedEntry>> {
+    let mut entries = Vec::with_capacity(policy.len());
+    for (key, settings) in policy.iter() {
+        let name = key.to_string();
+        let Some(check) = checks.get(name.as_str()) else {
+            continue;
+        };
+        let check = check
+            .dereference()
+            .zend_str()
+            .ok_or_else(|| invalid("check names must be strings"))?
+            .as_bytes();
+        let check = CheckId::from_name(check).ok_or_else(|| unknown_check(check))?;
+        let settings = settings.dereference();
+        let value = match settings.array() {
+            Some(table) => match table.get("value") {
+                Some(value) => value.dereference(),
+                None => continue,
+            },
+            None => settings,
+        };
+        let Ok(policy_value) = policy_value(value) else {
+            continue;
+        };
+        entries.push(NamedEntry {
+            name: name.into_bytes(),
+            check,
+            value: policy_value,
+            zval: value.shallow_clone(),
+        });
+    }
+    Ok(entries)
+}
+
+/// What `Engine::evaluatePolicy()` returns for the outcomes of `entries`.
+pub(super) fn outcomes_by_name(
+    entries: &[NamedEntry],
+    outcomes: &[Result<Vec<Failure>, Error>],
+) -> Converted<Zval> {
+    let evaluated = i64::try_from(entries.len()).unwrap_or(i64::MAX);
+    let mut result = Zval::new();
+    if outcomes
+        .iter()
+        .all(|outcome| outcome.as_ref().is_ok_and(Vec::is_empty))
+    {
+        result.set_long(evaluated);
+        return Ok(result);
+    }
+    let mut failures = ZendHashTable::new();
+    let mut unavailable = ZendHashTable::new();
+    for (entry, outcome) in entries.iter().zip(outcomes) {
+        let name = String::from_utf8_lossy(&entry.name);
+        match outcome {
+            Ok(list) if list.is_empty() => {}
+            Ok(list) => {
+                let list = failure_list(list.iter().map(|f| (None, f)), &entry.zval)?;
+                failures.insert(name.as_ref(), list).map_err(table_error)?;
+            }
+            Err(error) => {
+                unavailable
+                    .insert(name.as_ref(), error.to_string())
+                    .map_err(table_error)?;
+            }
+        }
+    }
+    let mut table = ZendHashTable::new();
+    table.insert("evaluated", evaluated).map_err(table_error)?;
+    table.insert("failures", failures).map_err(table_error)?;
+    table
+        .insert("unavailable", unavailable)
+        .map_err(table_error)?;
+    result.set_hashtable(table);
+    Ok(result)
 }
 
 /// The files engines have loaded, as a list of arrays (see `Engine::loadedFiles()`).

@@ -108,6 +108,39 @@ impl PhpEngine {
         })
     }
 
+    /// Evaluates the native checks of a MediaWiki effective policy in one call, entry by entry,
+    /// for a caller that answers MediaWiki's check callables one by one from the result.
+    ///
+    /// @param string $username The user name.
+    /// @param string $password The password (bytes).
+    /// @param array $policy The effective policy as MediaWiki holds it: name => value, or
+    ///   name => ['value' => value, ...].
+    /// @param array $checks Policy name => the native check it runs ("MinimalPasswordLength", ...).
+    ///   Entries whose name is not here, or whose value is not null, bool, int, float or string,
+    ///   are not evaluated.
+    /// @param array|null $context As for check().
+    /// @return int|array The number of entries evaluated when each of them passes (no array is
+    ///   built on the common path); else ['evaluated' => int, 'failures' => [name => list of
+    ///   ['message' => string, 'params' => array, 'fatal' => bool]], 'unavailable' => [name =>
+    ///   why the check cannot run]]. Entries that passed are in neither.
+    pub fn evaluate_policy(
+        &self,
+        username: BinarySlice<u8>,
+        password: BinarySlice<u8>,
+        policy: &ZendHashTable,
+        checks: &ZendHashTable,
+        context: Option<&ZendHashTable>,
+    ) -> PhpResult<Zval> {
+        guard("Engine::evaluatePolicy", || {
+            let entries = convert::mediawiki_policy(policy, checks)?;
+            let context = convert::SubjectContext::from_table(context)?;
+            let subject = context.subject(&username);
+            let checks: Vec<_> = entries.iter().map(|e| (e.check, &e.value)).collect();
+            let outcomes = self.engine.evaluate_each(&checks, &subject, &password);
+            convert::outcomes_by_name(&entries, &outcomes)
+        })
+    }
+
     /// A temporary password for a user: at least as long as the generator's length and the
     /// policy's length checks, and passing every native check of the policy (drawn again in
     /// the rare case it does not). Entries evaluated in PHP are ignored.

@@ -401,6 +401,22 @@ pub fn evaluate(
     Ok(verdict)
 }
 
+/// Each check of a policy on one derivation of the password (normalised, folded, … once for
+/// all of them, as in [`evaluate`]): the failures of each entry, or why its check cannot run,
+/// which concerns that entry alone. What a caller needs to answer check by check.
+pub fn evaluate_each(
+    checks: &[(CheckId, &PolicyValue)],
+    subject: &Subject<'_>,
+    password: &[u8],
+    resources: &Resources<'_>,
+) -> Vec<Result<Vec<Failure>, Error>> {
+    let candidate = Candidate::new(password, resources);
+    checks
+        .iter()
+        .map(|(check, value)| run_candidate(*check, value, subject, &candidate, resources))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,6 +436,34 @@ mod tests {
             ..Subject::default()
         };
         evaluate(entries, &subject, password, &Resources::default()).unwrap()
+    }
+
+    #[test]
+    fn evaluate_each_answers_entry_by_entry() {
+        let subject = Subject {
+            username: b"Example",
+            ..Subject::default()
+        };
+        let ten = PolicyValue::Int(10);
+        let yes = PolicyValue::Bool(true);
+        let checks = [
+            (CheckId::MinimalPasswordLength, &ten),
+            (CheckId::PasswordCannotBeSubstringInUsername, &yes),
+            (CheckId::PasswordNotInCommonList, &yes),
+        ];
+        let outcomes = evaluate_each(&checks, &subject, b"amp", &Resources::default());
+        assert_eq!(outcomes.len(), 3);
+        assert_eq!(outcomes[0].as_ref().unwrap()[0].message, "passwordtooshort");
+        assert_eq!(
+            outcomes[1].as_ref().unwrap()[0].message,
+            "password-substring-username-match"
+        );
+        // No common-password file: that entry alone cannot run.
+        assert!(outcomes[2].is_err());
+        for ((check, value), outcome) in checks.iter().zip(&outcomes) {
+            let alone = run_check(*check, value, &subject, b"amp", &Resources::default());
+            assert_eq!(alone.as_ref().ok(), outcome.as_ref().ok());
+        }
     }
 
     #[test]
