@@ -211,7 +211,7 @@ class EngineTest extends TestCase {
 	}
 
 	public function testEvaluatePolicyReportsAnEntryThatCannotRunAlone(): void {
-		$verdict = ( new Engine( '{}' ) )->evaluatePolicy( 'Example', "pass\0word", [
+		$verdict = ( new Engine( '{}' ) )->evaluatePolicy( 'Example', "Zq9\0secret", [
 			'MinimalPasswordLength' => 20,
 			'PasswordNotInCommonList' => true,
 		], [ 'MinimalPasswordLength' => 'MinimalPasswordLength', 'PasswordNotInCommonList' => 'PasswordNotInCommonList' ] );
