@@ -21,10 +21,11 @@ final class NativePolicyChecks {
 
 	/**
 	 * @param string $check A check name of CorePolicyChecks::METHODS or BeyondCoreChecks::METHODS
-	 * @return string This class's callable for the check
+	 * @return array{0:string,1:string} This class's callable for the check, in the form core's
+	 *   own have since 1.41 (PHP calls it faster than a "Class::method" string)
 	 */
-	public static function callableFor( string $check ): string {
-		return self::class . '::' . ( CorePolicyChecks::METHODS[$check] ?? BeyondCoreChecks::METHODS[$check] );
+	public static function callableFor( string $check ): array {
+		return [ self::class, CorePolicyChecks::METHODS[$check] ?? BeyondCoreChecks::METHODS[$check] ];
 	}
 
 	/**
@@ -34,15 +35,12 @@ final class NativePolicyChecks {
 	 */
 	public static function nameOf( $callable ): ?string {
 		// The form the registration callback writes, first: a lookup.
-		if ( is_string( $callable ) ) {
-			if ( self::$namesByCallable === null ) {
-				self::$namesByCallable = [];
-				foreach ( array_keys( CorePolicyChecks::METHODS + BeyondCoreChecks::METHODS ) as $check ) {
-					self::$namesByCallable[self::callableFor( $check )] = $check;
-				}
-			}
-			if ( isset( self::$namesByCallable[$callable] ) ) {
-				return self::$namesByCallable[$callable];
+		if ( is_array( $callable ) && count( $callable ) === 2 && ( $callable[0] ?? null ) === self::class
+			&& is_string( $callable[1] ?? null )
+		) {
+			self::$checkOfMethod ??= array_flip( CorePolicyChecks::METHODS + BeyondCoreChecks::METHODS );
+			if ( isset( self::$checkOfMethod[$callable[1]] ) ) {
+				return self::$checkOfMethod[$callable[1]];
 			}
 		}
 		$method = CorePolicyChecks::methodOf( $callable, [ self::class ] );
@@ -206,8 +204,8 @@ final class NativePolicyChecks {
 		return self::engine()->check( 'MinimalPasswordStrength', $policyVal, $user, $password );
 	}
 
-	/** @var array<string,string>|null callableFor()'s callables => their check names */
-	private static ?array $namesByCallable = null;
+	/** @var array<string,string>|null Method of this class => its check name */
+	private static ?array $checkOfMethod = null;
 
 	/** The service container $engine came from; a reset container gets a new engine */
 	private static ?MediaWikiServices $services = null;

@@ -70,6 +70,9 @@ class PolicyEngine {
 	/** @var array<string,string[]> Native check => the policy names that run it */
 	private array $namesOfCheck = [];
 
+	/** Whether `$wgPasswordPolicy['checks']` names a check reading the account's name and address */
+	private bool $contextNamed = false;
+
 	/** Calls into the module for checks, in this object's life (for tests and benchmarks) */
 	private int $nativeCalls = 0;
 
@@ -111,9 +114,14 @@ class PolicyEngine {
 	 */
 	public function check( string $check, $policyVal, UserIdentity $user, $password ): Status {
 		if ( ( $this->verdictPassword !== null || $this->capturedUser !== null ) && is_string( $password ) ) {
-			$status = $this->fromVerdict( $check, $policyVal, $user->getName(), $password, $user );
-			if ( $status ) {
-				return $status;
+			$username = $user->getName();
+			if ( ( $this->verdictUser === $username && hash_equals( $this->verdictPassword, $password ) )
+				|| ( $this->capturedUser === $username && $this->evaluateCaptured( $user, $password ) )
+			) {
+				$status = $this->fromVerdict( $check, $policyVal, $user, $password );
+				if ( $status ) {
+					return $status;
+				}
 			}
 		}
 		return $this->checkAlone( $check, $policyVal, $user, $password );
@@ -174,26 +182,15 @@ class PolicyEngine {
 	}
 
 	/**
-	 * The answer of the verdict for this check, evaluating the captured policy first when it is
-	 * this user's and no verdict covers the password yet.
+	 * The answer of the verdict (the user's and this password's) for this check.
 	 *
 	 * @param string $check
 	 * @param mixed $policyVal
-	 * @param string $username
-	 * @param string $password
 	 * @param UserIdentity $user
+	 * @param string $password
 	 * @return Status|null Null when the verdict does not cover the call
 	 */
-	private function fromVerdict(
-		string $check, $policyVal, string $username, string $password, UserIdentity $user
-	): ?Status {
-		if ( $this->verdictPassword === null || $this->verdictUser !== $username
-			|| !hash_equals( $this->verdictPassword, $password )
-		) {
-			if ( $this->capturedUser !== $username || !$this->evaluateCaptured( $user, $password ) ) {
-				return null;
-			}
-		}
+	private function fromVerdict( string $check, $policyVal, UserIdentity $user, string $password ): ?Status {
 		foreach ( $this->namesOfCheck[$check] ?? [] as $name ) {
 			if ( !array_key_exists( $name, $this->verdictPolicy ) ) {
 				continue;
@@ -272,6 +269,7 @@ class PolicyEngine {
 			if ( $check !== null ) {
 				$this->nativeNames[$name] = $check;
 				$this->namesOfCheck[$check][] = (string)$name;
+				$this->contextNamed = $this->contextNamed || isset( BeyondCoreChecks::CONTEXT_CHECKS[$check] );
 			}
 		}
 		return $this->nativeNames;
@@ -282,6 +280,9 @@ class PolicyEngine {
 	 * @return bool Whether a check of the policy reads the account's real name and address
 	 */
 	private function needsContext( array $policy ): bool {
+		if ( !$this->contextNamed ) {
+			return false;
+		}
 		foreach ( BeyondCoreChecks::CONTEXT_CHECKS as $check => $_ ) {
 			foreach ( $this->namesOfCheck[$check] ?? [] as $name ) {
 				if ( isset( $policy[$name] ) ) {

@@ -216,7 +216,8 @@ pub(super) fn verdict(
 
 /// One entry of a MediaWiki effective policy that the module evaluates.
 pub(super) struct NamedEntry {
-    pub(super) name: Vec<u8>,
+    /// The entry's key in the policy (a PHP string, referenced, not copied).
+    name: Zval,
     pub(super) check: CheckId,
     pub(super) value: PolicyValue,
     /// The configured value itself, for the failures' parameters.
@@ -225,14 +226,15 @@ pub(super) struct NamedEntry {
 
 /// The entries of `policy` (name => value or ['value' => value, ...]) that `checks` (name =>
 /// native check) names, with a value of a type the module takes; the others are left out.
+/// Keys are read as PHP holds them, so that skipped entries cost no allocation.
 pub(super) fn mediawiki_policy(
     policy: &ZendHashTable,
     checks: &ZendHashTable,
 ) -> Converted<Vec<NamedEntry>> {
-    let mut entries = Vec::with_capacity(policy.len());
-    for (key, settings) in policy.iter() {
-        let name = key.to_string();
-        let Some(check) = checks.get(name.as_str()) else {
+    let mut entries = Vec::with_capacity(checks.len().min(policy.len()));
+    let mut iter = policy.iter();
+    while let Some((key, settings)) = iter.next_zval() {
+        let Some(check) = key.zend_str().and_then(|name| checks.get(name)) else {
             continue;
         };
         let check = check
@@ -253,7 +255,7 @@ pub(super) fn mediawiki_policy(
             continue;
         };
         entries.push(NamedEntry {
-            name: name.into_bytes(),
+            name: key,
             check,
             value: policy_value,
             zval: value.shallow_clone(),
@@ -279,16 +281,18 @@ pub(super) fn outcomes_by_name(
     let mut failures = ZendHashTable::new();
     let mut unavailable = ZendHashTable::new();
     for (entry, outcome) in entries.iter().zip(outcomes) {
-        let name = String::from_utf8_lossy(&entry.name);
+        let Some(name) = entry.name.zend_str() else {
+            continue;
+        };
         match outcome {
             Ok(list) if list.is_empty() => {}
             Ok(list) => {
                 let list = failure_list(list.iter().map(|f| (None, f)), &entry.zval)?;
-                failures.insert(name.as_ref(), list).map_err(table_error)?;
+                failures.insert(name, list).map_err(table_error)?;
             }
             Err(error) => {
                 unavailable
-                    .insert(name.as_ref(), error.to_string())
+                    .insert(name, error.to_string())
                     .map_err(table_error)?;
             }
         }
