@@ -61,6 +61,18 @@ class CheckProblems {
 	}
 
 	/**
+	 * Logs that a policy's one native evaluation failed (a bug): its checks then run one by one.
+	 *
+	 * @param string $error The module's message
+	 */
+	public function evaluationFailed( string $error ): void {
+		$this->engines->logger()->error(
+			'The native evaluation of a password policy failed, its checks run one by one: {message}',
+			[ 'message' => $error ]
+		);
+	}
+
+	/**
 	 * @return string[] Checks beyond core that could not run so far
 	 */
 	public function unavailableChecks(): array {

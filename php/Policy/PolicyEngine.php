@@ -240,6 +240,7 @@ class PolicyEngine {
 				$this->needsContext( $policy ) ? $this->contextOf( $user ) : null );
 		} catch ( EngineException $e ) {
 			// Each check runs alone then, and gets its own answer.
+			$this->problems->evaluationFailed( $e->getMessage() );
 			return false;
 		}
 		if ( is_int( $verdict ) ) {

@@ -31,7 +31,8 @@ class InternalErrorFallbackTest extends TestCase {
 		$release = getenv( 'NPP_MODULE' ) ?: dirname( __DIR__, 2 ) . '/target/release/libnative_password_policy.so';
 		$wiki = ThrowawayWiki::start( [
 			'module' => FaultInjectionModule::path( $release ),
-			'env' => [ 'NATIVE_PASSWORD_POLICY_FAULT_INJECTION' => 'panic:Engine::check,Engine::evaluate' ],
+			// Every method a check may go through: the policy's one evaluation, then each check alone.
+			'env' => [ 'NATIVE_PASSWORD_POLICY_FAULT_INJECTION' => 'panic:Engine::check,Engine::evaluate,Engine::evaluatePolicy' ],
 		] );
 		try {
 			$wiki->createUsers( [ [ 'name' => self::USER, 'password' => self::PASSWORD ] ] );
@@ -50,12 +51,14 @@ class InternalErrorFallbackTest extends TestCase {
 			$this->assertSame( 'Change', $named['validity'] );
 			$this->assertSame( 'password-substring-username-match', $named['validitymessages'][0]['code'] );
 
-			// Login runs each check through the extension's callables (Engine::check).
+			// Login runs the checks through the extension's callables (Engine::evaluatePolicy, then
+			// each check alone when that fails).
 			$login = $wiki->client()->clientLogin( self::USER, self::PASSWORD );
 			$this->assertSame( 'PASS', $login['clientlogin']['status'], json_encode( $login ) );
 
 			$log = $wiki->log( 'nativepasswordpolicy.log' );
 			$this->assertStringContainsString( 'core\'s PHP check used instead', $log );
+			$this->assertStringContainsString( 'The native evaluation of a password policy failed', $log );
 			$this->assertStringContainsString( 'internal error in native_password_policy', $log );
 			foreach ( [ self::PASSWORD, self::CANDIDATE ] as $secret ) {
 				$this->assertStringNotContainsString( $secret, $log, 'no password in the log' );
