@@ -2,7 +2,7 @@
 
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::DataType;
-use ext_php_rs::types::{ZendHashTable, Zval};
+use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
 
 use super::exception::EngineError;
 use crate::Error;
@@ -234,7 +234,12 @@ pub(super) fn mediawiki_policy(
     let mut entries = Vec::with_capacity(checks.len().min(policy.len()));
     let mut iter = policy.iter();
     while let Some((key, settings)) = iter.next_zval() {
-        let Some(check) = key.zend_str().and_then(|name| checks.get(name)) else {
+        // A string key of a PHP array is never numeric (PHP stores those as integers), so it is
+        // looked up as it is, with the hash PHP already computed.
+        let Some(check) = key
+            .zend_str()
+            .and_then(|name| checks.get(ArrayKey::ZendString(name)))
+        else {
             continue;
         };
         let check = check
@@ -245,7 +250,7 @@ pub(super) fn mediawiki_policy(
         let check = CheckId::from_name(check).ok_or_else(|| unknown_check(check))?;
         let settings = settings.dereference();
         let value = match settings.array() {
-            Some(table) => match table.get("value") {
+            Some(table) => match table.get(ArrayKey::Str("value")) {
                 Some(value) => value.dereference(),
                 None => continue,
             },

@@ -69,7 +69,7 @@ pub(super) fn run(
         CheckId::PasswordNotInCommonList if value.is_truthy() => {
             let filter = resources
                 .common_passwords
-                .ok_or(Error::unavailable("the common-password filter"))?;
+                .ok_or_else(|| Error::unavailable("the common-password filter"))?;
             if filter.contains(password) {
                 vec![Failure::new("passwordincommonlist", Severity::Error)]
             } else {

@@ -45,7 +45,7 @@ pub(super) fn run(
         CheckId::PasswordCannotContainDeniedWords if value.is_truthy() => {
             let words = resources
                 .deny_words
-                .ok_or(Error::unavailable("the deny-word set"))?;
+                .ok_or_else(|| Error::unavailable("the deny-word set"))?;
             flag(
                 words.matches_folded(|| password.folded()),
                 "nativepasswordpolicy-password-contains-denied-word",
@@ -54,7 +54,7 @@ pub(super) fn run(
         CheckId::PasswordCannotMatchDeniedPatterns if value.is_truthy() => {
             let patterns = resources
                 .deny_patterns
-                .ok_or(Error::unavailable("the deny-pattern set"))?;
+                .ok_or_else(|| Error::unavailable("the deny-pattern set"))?;
             flag(
                 patterns.matches(checked),
                 "nativepasswordpolicy-password-matches-denied-pattern",
@@ -63,7 +63,7 @@ pub(super) fn run(
         CheckId::PasswordNotInWordLists if value.is_truthy() => {
             let lists = resources
                 .word_lists
-                .ok_or(Error::unavailable("the set of operator word lists"))?;
+                .ok_or_else(|| Error::unavailable("the set of operator word lists"))?;
             flag(
                 lists
                     .iter()
@@ -118,7 +118,7 @@ pub(super) fn in_breach_corpus(
 ) -> Result<bool, Error> {
     let corpus = resources
         .breach_corpus
-        .ok_or(Error::unavailable("the breach corpus"))?;
+        .ok_or_else(|| Error::unavailable("the breach corpus"))?;
     let checked = password.checked();
     Ok(corpus.contains_password(checked)
         || (password.given != checked && corpus.contains_password(password.given)))
