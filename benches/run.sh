@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Benchmarks NativePasswordPolicy against MediaWiki core's PHP checks, in one command:
-#   benches/run.sh            build the module, run the PHP and Rust benchmarks, print the results
-#   benches/run.sh --write    ... and refresh the generated part of benches/RESULTS.md
-#   benches/run.sh --quick    fewer rounds and samples (a smoke run of about half a minute)
+#   benches/run.sh            build the module, run the PHP benchmark on MediaWiki 1.43 and 1.39
+#                             and the Rust benchmarks, print the results
+#   benches/run.sh --write    ... and refresh the generated parts of benches/RESULTS.md (one per release)
+#   benches/run.sh --quick    fewer rounds and samples (a smoke run of about half a minute a release)
 #   benches/run.sh --no-rust  skip the criterion benchmarks of the Rust core (engine and input sizes)
+#   benches/run.sh --mediawiki 1.43   one release only (1.43, 1.39 or all)
 # Needs what scripts/install-deps.sh installs. Not a test stage: scripts/test.sh never runs it.
 # Raw results: target/bench/php.json and target/criterion/.
 set -euo pipefail
@@ -15,26 +17,30 @@ write=false
 rust=true
 php_args=()
 criterion_args=()
-for arg in "$@"; do
-	case "$arg" in
+releases=(1.43 1.39)
+while (($#)); do
+	case "$1" in
 	--write) write=true ;;
 	--no-rust) rust=false ;;
 	--quick)
 		php_args=(--rounds 5 --round-ms 3 --processes 4 --server-requests 8)
 		criterion_args=(--warm-up-time 0.2 --measurement-time 0.5 --sample-size 10)
 		;;
+	--mediawiki)
+		case "${2:-}" in
+		1.39 | 1.43) releases=("$2") ;;
+		all) releases=(1.43 1.39) ;;
+		*) echo "--mediawiki takes 1.43, 1.39 or all" >&2; exit 2 ;;
+		esac
+		shift
+		;;
 	*)
-		echo "unknown option: $arg (known: --write --quick --no-rust)" >&2
+		echo "unknown option: $1 (known: --write --quick --no-rust --mediawiki)" >&2
 		exit 2
 		;;
 	esac
+	shift
 done
-
-mediawiki=/usr/share/mediawiki
-if [[ ! -f $mediawiki/maintenance/runScript.php ]]; then
-	echo "MediaWiki is not installed in $mediawiki: run scripts/install-deps.sh" >&2
-	exit 1
-fi
 
 started=$SECONDS
 step() {
@@ -47,25 +53,27 @@ module="$repo/target/release/libnative_password_policy.so"
 out="$repo/target/bench"
 mkdir -p "$out"
 
-step "Throwaway wiki with the extension"
-wiki_dir="$(mktemp -d "${TMPDIR:-/tmp}/npp-bench-wiki-XXXXXX")"
-stop_wiki() {
-	php tests/harness/wiki.php down --dir "$wiki_dir" >/dev/null 2>&1 || rm -rf -- "$wiki_dir"
-}
-trap stop_wiki EXIT
-NPP_MODULE="$module" php tests/harness/wiki.php up --dir "$wiki_dir" >"$out/wiki.json"
+for release in "${releases[@]}"; do
+	step "MediaWiki $release: throwaway wiki with the extension"
+	wiki_dir="$(mktemp -d "${TMPDIR:-/tmp}/npp-bench-wiki-XXXXXX")"
+	stop_wiki() {
+		php tests/harness/wiki.php down --dir "$wiki_dir" >/dev/null 2>&1 || rm -rf -- "$wiki_dir"
+	}
+	trap stop_wiki EXIT
+	NPP_MODULE="$module" php tests/harness/wiki.php up --dir "$wiki_dir" --mediawiki "$release" >"$out/wiki-$release.json"
+	mediawiki="$(php -r 'echo json_decode(file_get_contents($argv[1]), true)["core"];' "$out/wiki-$release.json")"
 
-step "PHP: core vs extension, side by side in one process"
-# opcache on, as on any production server: PHP code runs as optimised as it would there.
-MW_CONFIG_FILE="$wiki_dir/LocalSettings.php" php -d "extension=$module" -d opcache.enable_cli=1 \
-	"$mediawiki/maintenance/runScript.php" benches/php/policy.php \
-	--module "$module" --json "$out/php.json" "${php_args[@]}"
+	step "MediaWiki $release: core vs extension, side by side in one process"
+	# opcache on, as on any production server: PHP code runs as optimised as it would there.
+	MW_INSTALL_PATH="$mediawiki" MW_CONFIG_FILE="$wiki_dir/LocalSettings.php" php -d "extension=$module" \
+		-d opcache.enable_cli=1 "$mediawiki/maintenance/runScript.php" "$repo/benches/php/policy.php" \
+		--module "$module" --json "$out/php-$release.json" "${php_args[@]}"
 
-stop_wiki
-trap - EXIT
+	stop_wiki
+	trap - EXIT
+done
 
-report_args=(--php "$out/php.json" --commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-	--rustc "$(rustc --version)")
+report_args=(--commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" --rustc "$(rustc --version)")
 if $rust; then
 	step "Rust core alone (criterion)"
 	rm -rf target/criterion
@@ -82,7 +90,14 @@ step "Results"
 if $write; then
 	report_args+=(--write benches/RESULTS.md)
 fi
-php benches/php/report.php "${report_args[@]}"
+for release in "${releases[@]}"; do
+	# The Rust core's figures go with 1.39's report, whose common-password file criterion reads.
+	extra=()
+	if [[ "$release" == 1.39 ]] && $rust; then
+		extra=(--criterion target/criterion)
+	fi
+	php benches/php/report.php --php "$out/php-$release.json" "${report_args[@]}" "${extra[@]}"
+done
 if $rust && $write; then
 	# The input size tables go between their own markers in RESULTS.md.
 	php -r '

@@ -126,6 +126,13 @@ install_files() {
 		echo "$complaint" >&2
 		die "$php_binary cannot load $module: build the module against this PHP ($("$php_config" --version), API $php_api)"
 	fi
+	# A test build (cargo feature fault-injection) can be made to panic from its environment:
+	# never install one. Read whole first: grep -q quitting early would fail the pipe.
+	local info
+	info="$("$php_binary" -n -d "extension=$(realpath "$module")" --ri "$module_name" 2>/dev/null || true)"
+	if grep -q '^fault injection => compiled in' <<<"$info"; then
+		die "$module is a test build (fault injection compiled in): build the module with cargo build --release --locked"
+	fi
 
 	say "module    -> $destdir$module_path"
 	install -D -m 0644 "$module" "$destdir$module_path"

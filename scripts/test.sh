@@ -53,6 +53,26 @@ per_release() {
 	done
 }
 
+# The module with the test-only fault injection (cargo feature fault-injection), for the tests
+# that force panics (tests/module/FaultInjectionTest.php, tests/http/InternalErrorFallbackTest.php),
+# named to them in NPP_FAULT_INJECTION_MODULE. A target directory of its own, so target/release,
+# which install.sh installs, never holds it. Built once per run, before the first stage needing it.
+fault_injection_built=false
+fault_injection_module() {
+	if ! $fault_injection_built; then
+		step "cargo build --release --features fault-injection (tests only; into target/fault-injection)"
+		cargo build --release --locked --features fault-injection --target-dir "$repo/target/fault-injection"
+		fault_injection_built=true
+	fi
+	export NPP_FAULT_INJECTION_MODULE="$repo/target/fault-injection/release/libnative_password_policy.so"
+}
+
+# cargo with no PHP reachable (see the rust stage), in target/no-php.
+without_php() {
+	env PATH=/usr/bin:/bin PHP=/nonexistent PHP_CONFIG=/nonexistent CARGO_TARGET_DIR="$repo/target/no-php" \
+		"$(command -v cargo)" "$@"
+}
+
 for stage in "${stages[@]}"; do
 	case "$stage" in
 	deps)
@@ -68,6 +88,23 @@ for stage in "${stages[@]}"; do
 		cargo test --locked
 		step "cargo build --release"
 		cargo build --release --locked
+		# The same without the feature php (the binding): no ext-php-rs in the graph, so no PHP
+		# headers or php-config; PHP and PHP_CONFIG name nothing, so ext-php-rs's build script
+		# would fail if it ran. A target directory of its own: shared crates get other features
+		# and the crate's cdylib and rlib have fixed names, so target/ would rebuild each time.
+		step "without the feature php: ext-php-rs is not in the build graph"
+		# Read whole first: grep -q quitting early would fail the pipe under pipefail.
+		graph="$(cargo tree --locked --no-default-features -e all --target all --prefix none)"
+		if grep -q '^ext-php-rs ' <<<"$graph"; then
+			echo "ext-php-rs is still a dependency without the feature php" >&2
+			exit 1
+		fi
+		step "without php: cargo clippy --no-default-features -- -D warnings"
+		without_php clippy --all-targets --locked --no-default-features -- -D warnings
+		step "without php: cargo test --no-default-features"
+		without_php test --locked --no-default-features
+		step "without php: cargo build --no-default-features --release --bin npp-breach-corpus"
+		without_php build --locked --no-default-features --release --bin npp-breach-corpus
 		;;
 	stubs)
 		step "PHP stubs are current (scripts/stubs.sh --check)"
@@ -80,6 +117,7 @@ for stage in "${stages[@]}"; do
 		done | xargs -0 -n1 -P2 php -l >/dev/null
 		;;
 	module)
+		fault_injection_module
 		# The module alone; the release only decides which core's common-password file it reads.
 		per_release "PHP module tests (no MediaWiki; its common-password file)" \
 			php -d extension="$repo/target/release/libnative_password_policy.so" "$(command -v phpunit)" \
@@ -92,6 +130,7 @@ for stage in "${stages[@]}"; do
 			bash tests/mediawiki/run-core-suites.sh
 		;;
 	http)
+		fault_injection_module
 		per_release "HTTP tests against throwaway wikis" phpunit -c tests/http/phpunit.xml
 		;;
 	load)

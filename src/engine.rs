@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::lists::{BreachCorpus, CommonPasswords, FileCache, LoadedFile, WordList};
 use crate::policy::{
     self, CheckId, DenyPatterns, DenyWords, Failure, PolicyEntry, PolicyValue, Resources, Subject,
-    Unavailable, Verdict,
+    Verdict,
 };
 use crate::secret::SecretString;
 
@@ -150,8 +150,8 @@ pub struct Engine {
 
 impl Engine {
     /// Builds an engine, loading (or reusing) the files the configuration names. A file or
-    /// list that cannot be loaded does not fail the engine: the checks that need it report
-    /// [`Unavailable`] and [`Engine::problems`] says why.
+    /// list that cannot be loaded does not fail the engine: the checks that need it fail with
+    /// [`crate::ErrorKind::Unavailable`] and [`Engine::problems`] says why.
     pub fn new(config: &EngineConfig) -> Self {
         let common_passwords = config
             .common_passwords_file
@@ -261,12 +261,12 @@ impl Engine {
         value: &PolicyValue,
         subject: &Subject<'_>,
         password: &[u8],
-    ) -> Result<Vec<Failure>, Unavailable> {
+    ) -> Result<Vec<Failure>, Error> {
         policy::run_check(check, value, subject, password, &self.resources())
     }
 
     /// The breach corpus lookup alone (see [`policy::in_breach_corpus`]).
-    pub fn in_breach_corpus(&self, password: &[u8]) -> Result<bool, Unavailable> {
+    pub fn in_breach_corpus(&self, password: &[u8]) -> Result<bool, Error> {
         policy::in_breach_corpus(password, &self.resources())
     }
 
@@ -276,8 +276,19 @@ impl Engine {
         entries: &[PolicyEntry],
         subject: &Subject<'_>,
         password: &[u8],
-    ) -> Result<Verdict, Unavailable> {
+    ) -> Result<Verdict, Error> {
         policy::evaluate(entries, subject, password, &self.resources())
+    }
+
+    /// Each check of a policy, one by one on one derivation of the password (see
+    /// [`policy::evaluate_each`]).
+    pub fn evaluate_each(
+        &self,
+        checks: &[(CheckId, &PolicyValue)],
+        subject: &Subject<'_>,
+        password: &[u8],
+    ) -> Vec<Result<Vec<Failure>, Error>> {
+        policy::evaluate_each(checks, subject, password, &self.resources())
     }
 
     /// A temporary password that passes every native check of `entries` (a user's effective

@@ -1,4 +1,5 @@
-//! The engine's error type: what went wrong while loading configuration or files.
+//! The core's one error type: what went wrong while loading configuration or files, running a
+//! check, drawing random bytes, hashing or building a breach corpus.
 //!
 //! A failed password check is not an error (see [`crate::policy::Verdict`]); an `Error` means the
 //! engine could not do its work, and the PHP side then falls back to MediaWiki's own code.
@@ -25,8 +26,8 @@ pub enum ErrorKind {
     InvalidConfig(String),
     /// Occurs when the operating system's random number generator fails.
     Random(String),
-    /// Occurs when a password policy check an operation needs cannot run (a file it needs
-    /// is not loaded).
+    /// Occurs when a password policy check an operation needs cannot run (a file or list it
+    /// needs is not loaded); the message names what is missing, never the password.
     Unavailable(String),
     /// Occurs when Argon2 cannot run, e.g. because its memory cannot be allocated.
     Hashing(String),
@@ -43,6 +44,11 @@ impl Error {
     /// A configuration error.
     pub fn config(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidConfig(message.into()))
+    }
+
+    /// A check cannot run: `what` (e.g. "the breach corpus") is not loaded.
+    pub fn unavailable(what: &str) -> Self {
+        Self::new(ErrorKind::Unavailable(format!("{what} is not loaded")))
     }
 
     /// An I/O error on `path`.
@@ -89,7 +95,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Random(message) => {
                 write!(f, "the system's random number generator failed: {message}")
             }
-            ErrorKind::Unavailable(message) => write!(f, "unavailable: {message}"),
+            ErrorKind::Unavailable(message) => write!(f, "check unavailable: {message}"),
             ErrorKind::Hashing(message) => write!(f, "Argon2 failed: {message}"),
             ErrorKind::Internal(message) => write!(f, "internal error: {message}"),
         }
@@ -121,5 +127,11 @@ mod tests {
             Error::config("bad").to_string(),
             "invalid configuration: bad"
         );
+        let missing = Error::unavailable("the breach corpus");
+        assert_eq!(
+            missing.to_string(),
+            "check unavailable: the breach corpus is not loaded"
+        );
+        assert_eq!(missing.code(), "unavailable");
     }
 }

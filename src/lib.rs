@@ -2,8 +2,8 @@
 //! hashes, evaluated natively.
 //!
 //! The crate is a pure-Rust core (`policy`, `lists`, `engine`, `credentials`) plus a thin PHP
-//! binding (`php`, built into the PHP module `native_password_policy`). The core never sees a
-//! PHP type.
+//! binding (`php`, built into the PHP module `native_password_policy`; only with the cargo
+//! feature `php`, on by default). The core never sees a PHP type.
 //!
 //! ```
 //! use native_password_policy::policy::{evaluate, CheckId, PolicyEntry, PolicyValue, Resources, Subject};
@@ -29,6 +29,7 @@ pub mod lists;
 pub mod policy;
 mod secret;
 
+#[cfg(feature = "php")]
 #[doc(hidden)]
 pub mod php;
 

@@ -141,6 +141,32 @@ namespace NativePasswordPolicy {
         public function evaluate(string $username, string $password, array $entries, ?array $context = null): array {}
 
         /**
+         * Evaluates the native checks of a MediaWiki effective policy in one call, entry by entry,
+         * for a caller that answers MediaWiki's check callables one by one from the result.
+         *
+         * @param string $username The user name.
+         * @param string $password The password (bytes).
+         * @param array $policy The effective policy as MediaWiki holds it: name => value, or
+         *   name => ['value' => value, ...].
+         * @param array $checks Policy name => the native check it runs ("MinimalPasswordLength", ...).
+         *   Entries whose name is not here, or whose value is not null, bool, int, float or string,
+         *   are not evaluated.
+         * @param array|null $context As for check().
+         * @return int|array The number of entries evaluated when each of them passes (no array is
+         *   built on the common path); else ['evaluated' => int, 'failures' => [name => list of
+         *   ['message' => string, 'params' => array, 'fatal' => bool]], 'unavailable' => [name =>
+         *   why the check cannot run]]. Entries that passed are in neither.
+         *
+         * @param string $username
+         * @param string $password
+         * @param array $policy
+         * @param array $checks
+         * @param array|null $context
+         * @return mixed
+         */
+        public function evaluatePolicy(string $username, string $password, array $policy, array $checks, ?array $context = null): mixed {}
+
+        /**
          * A temporary password for a user: at least as long as the generator's length and the
          * policy's length checks, and passing every native check of the policy (drawn again in
          * the rare case it does not). Entries evaluated in PHP are ignored.

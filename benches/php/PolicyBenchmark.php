@@ -167,12 +167,19 @@ class PolicyBenchmark extends Maintenance {
 				);
 			}
 			foreach ( self::GROUPS as $label => $groups ) {
+				// The extension's path: the policy handed over (as its hook does), one evaluation.
+				$calls = $this->policyEngine->nativeCallCount();
+				$effective = $this->effectivePolicy( $groups );
+				$this->policyEngine->capture( $sample['user'], $effective );
 				$this->assertSameStatus(
 					$this->corePolicy()->checkUserPasswordForGroups( $sample['user'], $sample['password'], $groups ),
-					$this->policyEngine->checkPolicies( $sample['user'], $sample['password'],
-						$this->effectivePolicy( $groups ), $this->nativeChecks ),
+					$this->nativePolicy()->checkUserPasswordForGroups( $sample['user'], $sample['password'], $groups ),
 					"policy of $label, password #$i"
 				);
+				if ( $this->policyEngine->nativeCallCount() - $calls !== 1 ) {
+					$this->fatalError( "The policy of $label took " . ( $this->policyEngine->nativeCallCount() - $calls )
+						. " calls into the module for password #$i, not one" );
+				}
 			}
 		}
 	}
@@ -213,28 +220,71 @@ class PolicyBenchmark extends Maintenance {
 		}
 	}
 
+	/**
+	 * A user's effective policy, as MediaWiki checks it at login: every check's callable in
+	 * turn (the extension's answering from one native evaluation of the policy, which its
+	 * PasswordPoliciesForUser hook hands over first), and the whole of UserPasswordPolicy
+	 * with its merging of the statuses. Both with the same groups, policy and passwords.
+	 */
 	private function benchmarkPolicies(): void {
-		$this->section( 'Whole policy, over the mix (ns per password)',
-			[ 'core PHP', 'PolicyEngine', 'core/ext', 'UPP + ext cb', 'core/that', 'raw evaluate', 'core/raw' ] );
+		$this->section( 'A policy\'s checks through their callables, in order (ns per password)',
+			[ 'core PHP', 'extension', 'core/ext', 'per check', 'raw evaluate', 'core/raw' ] );
 		$mix = $this->mix;
 		$engine = $this->engine;
-		$corePolicy = $this->corePolicy();
-		$nativePolicy = new UserPasswordPolicy( $this->policies(), $this->nativeChecks );
 		$policyEngine = $this->policyEngine;
-		$policies = $this->policies();
+		$coreChecks = $this->coreChecks;
 		$nativeChecks = $this->nativeChecks;
+		$names = array_combine( array_keys( $nativeChecks ), array_keys( $nativeChecks ) );
 		foreach ( self::GROUPS as $label => $groups ) {
-			// The entries PolicyEngine::checkPolicies() hands to the module for this policy.
-			$entries = [];
-			foreach ( $this->effectivePolicy( $groups ) as $check => $settings ) {
-				$settings = is_array( $settings ) ? $settings : [ 'value' => $settings ];
-				$entries[] = [
-					'check' => $check,
-					'value' => $settings['value'],
-					'forceChange' => !empty( $settings['forceChange'] ),
-					'suggestChangeOnLogin' => !empty( $settings['suggestChangeOnLogin'] ),
-				];
-			}
+			// The value of each check, as UserPasswordPolicy::checkPolicies() passes it.
+			$effective = $this->effectivePolicy( $groups );
+			$values = array_map( static fn ( $settings ) => is_array( $settings ) ? $settings['value'] : $settings, $effective );
+			$result = $this->sampler->compare( [
+				'core' => static function ( int $iterations ) use ( $coreChecks, $values, $mix ): void {
+					for ( $i = 0; $i < $iterations; $i++ ) {
+						foreach ( $mix as $sample ) {
+							foreach ( $values as $name => $value ) {
+								$coreChecks[$name]( $value, $sample['user'], $sample['password'] );
+							}
+						}
+					}
+				},
+				'native' => static function ( int $iterations ) use ( $policyEngine, $nativeChecks, $effective, $values, $mix ): void {
+					for ( $i = 0; $i < $iterations; $i++ ) {
+						foreach ( $mix as $sample ) {
+							$policy = $effective;
+							$policyEngine->capture( $sample['user'], $policy );
+							foreach ( $values as $name => $value ) {
+								$nativeChecks[$name]( $value, $sample['user'], $sample['password'] );
+							}
+						}
+					}
+				},
+				'raw' => static function ( int $iterations ) use ( $engine, $effective, $names, $mix ): void {
+					for ( $i = 0; $i < $iterations; $i++ ) {
+						foreach ( $mix as $sample ) {
+							$engine->evaluatePolicy( $sample['username'], $sample['password'], $effective, $names );
+						}
+					}
+				},
+			], count( $mix ) );
+			$this->results['policies'][$label] = [ 'groups' => $groups, 'checks' => count( $values ) ] + $result;
+			$this->printRow( $label, [
+				self::ns( $result['core']['median'] ),
+				self::ns( $result['native']['median'] ),
+				self::ratio( $result['core']['median'], $result['native']['median'] ),
+				self::ns( $result['native']['median'] / count( $values ) ),
+				self::ns( $result['raw']['median'] ),
+				self::ratio( $result['core']['median'], $result['raw']['median'] ),
+			] );
+		}
+
+		$this->section( 'Whole policy through UserPasswordPolicy (ns per password)',
+			[ 'core PHP', 'extension', 'core/ext' ] );
+		$corePolicy = $this->corePolicy();
+		$nativePolicy = $this->nativePolicy();
+		foreach ( self::GROUPS as $label => $groups ) {
+			$effective = $this->effectivePolicy( $groups );
 			$result = $this->sampler->compare( [
 				'core' => static function ( int $iterations ) use ( $corePolicy, $groups, $mix ): void {
 					for ( $i = 0; $i < $iterations; $i++ ) {
@@ -243,42 +293,47 @@ class PolicyBenchmark extends Maintenance {
 						}
 					}
 				},
-				'policyEngine' => static function ( int $iterations )
-					use ( $policyEngine, $policies, $nativeChecks, $groups, $mix ): void {
+				'native' => static function ( int $iterations ) use ( $policyEngine, $nativePolicy, $effective, $groups, $mix ): void {
 					for ( $i = 0; $i < $iterations; $i++ ) {
 						foreach ( $mix as $sample ) {
-							// The same merge of group policies checkUserPasswordForGroups() does.
-							$effective = UserPasswordPolicy::getPoliciesForGroups( $policies, $groups, $policies['default'] );
-							$policyEngine->checkPolicies( $sample['user'], $sample['password'], $effective, $nativeChecks );
-						}
-					}
-				},
-				'nativeCallables' => static function ( int $iterations ) use ( $nativePolicy, $groups, $mix ): void {
-					for ( $i = 0; $i < $iterations; $i++ ) {
-						foreach ( $mix as $sample ) {
+							$policy = $effective;
+							$policyEngine->capture( $sample['user'], $policy );
 							$nativePolicy->checkUserPasswordForGroups( $sample['user'], $sample['password'], $groups );
 						}
 					}
 				},
-				'raw' => static function ( int $iterations ) use ( $engine, $entries, $mix ): void {
-					for ( $i = 0; $i < $iterations; $i++ ) {
-						foreach ( $mix as $sample ) {
-							$engine->evaluate( $sample['username'], $sample['password'], $entries );
-						}
-					}
-				},
 			], count( $mix ) );
-			$this->results['policies'][$label] = [ 'groups' => $groups ] + $result;
+			$this->results['wholePolicies'][$label] = [ 'groups' => $groups ] + $result;
 			$this->printRow( $label, [
 				self::ns( $result['core']['median'] ),
-				self::ns( $result['policyEngine']['median'] ),
-				self::ratio( $result['core']['median'], $result['policyEngine']['median'] ),
-				self::ns( $result['nativeCallables']['median'] ),
-				self::ratio( $result['core']['median'], $result['nativeCallables']['median'] ),
-				self::ns( $result['raw']['median'] ),
-				self::ratio( $result['core']['median'], $result['raw']['median'] ),
+				self::ns( $result['native']['median'] ),
+				self::ratio( $result['core']['median'], $result['native']['median'] ),
 			] );
 		}
+		$this->results['hook'] = $this->benchmarkCaptureHook();
+	}
+
+	/**
+	 * What the extension's PasswordPoliciesForUser handler adds to each check of a password:
+	 * MediaWiki's dispatch of the hook to it (not part of the loops above).
+	 *
+	 * @return array{median:float}
+	 */
+	private function benchmarkCaptureHook(): array {
+		$hookContainer = MediaWikiServices::getInstance()->getHookContainer();
+		$user = $this->mix[0]['user'];
+		$effective = $this->effectivePolicy( [] );
+		$result = $this->sampler->compare( [
+			'hook' => static function ( int $iterations ) use ( $hookContainer, $user, $effective ): void {
+				for ( $i = 0; $i < $iterations; $i++ ) {
+					$policy = $effective;
+					$hookContainer->run( 'PasswordPoliciesForUser', [ $user, &$policy ] );
+				}
+			},
+		], 1 );
+		$this->output( sprintf( "\nPasswordPoliciesForUser dispatch to the extension's handler: %s ns\n",
+			self::ns( $result['hook']['median'] ) ) );
+		return $result['hook'];
 	}
 
 	private function benchmarkLookups(): void {
@@ -609,6 +664,10 @@ class PolicyBenchmark extends Maintenance {
 
 	private function corePolicy(): UserPasswordPolicy {
 		return new UserPasswordPolicy( $this->policies(), $this->coreChecks );
+	}
+
+	private function nativePolicy(): UserPasswordPolicy {
+		return new UserPasswordPolicy( $this->policies(), $this->nativeChecks );
 	}
 
 	private function policies(): array {

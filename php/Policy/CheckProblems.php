@@ -9,7 +9,6 @@ declare( strict_types=1 );
 namespace MediaWiki\Extension\NativePasswordPolicy\Policy;
 
 use MediaWiki\Status\Status;
-use NativePasswordPolicy\EngineException;
 
 /**
  * What a check does when the module cannot answer it, and the record of it for the log and
@@ -52,12 +51,24 @@ class CheckProblems {
 	 * Logs that core's PHP check (or core's temporary password) answers instead of the module.
 	 *
 	 * @param string $what The check, or the operation
-	 * @param EngineException $e
+	 * @param string $error The module's message
 	 */
-	public function fallingBack( string $what, EngineException $e ): void {
+	public function fallingBack( string $what, string $error ): void {
 		$this->engines->logger()->error(
 			'Native password check {check} failed, core\'s PHP check used instead: {message}',
-			[ 'check' => $what, 'message' => $e->getMessage(), 'code' => $e->getCode() ]
+			[ 'check' => $what, 'message' => $error ]
+		);
+	}
+
+	/**
+	 * Logs that a policy's one native evaluation failed (a bug): its checks then run one by one.
+	 *
+	 * @param string $error The module's message
+	 */
+	public function evaluationFailed( string $error ): void {
+		$this->engines->logger()->error(
+			'The native evaluation of a password policy failed, its checks run one by one: {message}',
+			[ 'message' => $error ]
 		);
 	}
 

@@ -21,10 +21,11 @@ final class NativePolicyChecks {
 
 	/**
 	 * @param string $check A check name of CorePolicyChecks::METHODS or BeyondCoreChecks::METHODS
-	 * @return string This class's callable for the check
+	 * @return array{0:string,1:string} This class's callable for the check, in the form core's
+	 *   own have since 1.41 (PHP calls it faster than a "Class::method" string)
 	 */
-	public static function callableFor( string $check ): string {
-		return self::class . '::' . ( CorePolicyChecks::METHODS[$check] ?? BeyondCoreChecks::METHODS[$check] );
+	public static function callableFor( string $check ): array {
+		return [ self::class, CorePolicyChecks::METHODS[$check] ?? BeyondCoreChecks::METHODS[$check] ];
 	}
 
 	/**
@@ -33,6 +34,15 @@ final class NativePolicyChecks {
 	 * @return string|null The check name when $callable is one of this class's callables
 	 */
 	public static function nameOf( $callable ): ?string {
+		// The form the registration callback writes, first: a lookup.
+		if ( is_array( $callable ) && count( $callable ) === 2 && ( $callable[0] ?? null ) === self::class
+			&& is_string( $callable[1] ?? null )
+		) {
+			self::$checkOfMethod ??= array_flip( CorePolicyChecks::METHODS + BeyondCoreChecks::METHODS );
+			if ( isset( self::$checkOfMethod[$callable[1]] ) ) {
+				return self::$checkOfMethod[$callable[1]];
+			}
+		}
 		$method = CorePolicyChecks::methodOf( $callable, [ self::class ] );
 		return $method === null ? null
 			: CorePolicyChecks::checkOfMethod( $method, CorePolicyChecks::METHODS + BeyondCoreChecks::METHODS );
@@ -193,6 +203,9 @@ final class NativePolicyChecks {
 	public static function checkMinimalPasswordStrength( $policyVal, UserIdentity $user, $password ) {
 		return self::engine()->check( 'MinimalPasswordStrength', $policyVal, $user, $password );
 	}
+
+	/** @var array<string,string>|null Method of this class => its check name */
+	private static ?array $checkOfMethod = null;
 
 	/** The service container $engine came from; a reset container gets a new engine */
 	private static ?MediaWikiServices $services = null;

@@ -44,11 +44,14 @@ class PolicyEngine {
 	/** The user whose policy was captured */
 	private ?string $capturedUser = null;
 
-	/**
-	 * @var array<string,array<int,array{0:mixed,1:array[]|null}>> The last evaluation: check
-	 *   name => [ value, failures or null ] for each native entry of the policy
-	 */
-	private array $verdict = [];
+	/** @var array|null The policy of the last evaluation */
+	private ?array $verdictPolicy = null;
+
+	/** @var array<string,array[]> Policy name => failures, for the entries of the verdict that failed */
+	private array $verdictFailures = [];
+
+	/** @var array<string,string> Policy name => why its check cannot run, for such entries of the verdict */
+	private array $verdictUnavailable = [];
 
 	private ?string $verdictUser = null;
 
@@ -58,8 +61,17 @@ class PolicyEngine {
 	/** Entries of the verdict not asked for yet */
 	private int $unanswered = 0;
 
-	/** @var array<string,string|false> Policy name => native check it runs, or false */
-	private array $nativeCheckOf = [];
+	/**
+	 * @var array<string,string>|null Policy name => the native check `$wgPasswordPolicy['checks']`
+	 *   has it run, once worked out (per request)
+	 */
+	private ?array $nativeNames = null;
+
+	/** @var array<string,string[]> Native check => the policy names that run it */
+	private array $namesOfCheck = [];
+
+	/** Whether `$wgPasswordPolicy['checks']` names a check reading the account's name and address */
+	private bool $contextNamed = false;
 
 	/** Calls into the module for checks, in this object's life (for tests and benchmarks) */
 	private int $nativeCalls = 0;
@@ -102,9 +114,14 @@ class PolicyEngine {
 	 */
 	public function check( string $check, $policyVal, UserIdentity $user, $password ): Status {
 		if ( ( $this->verdictPassword !== null || $this->capturedUser !== null ) && is_string( $password ) ) {
-			$status = $this->fromVerdict( $check, $policyVal, $user->getName(), $password, $user );
-			if ( $status ) {
-				return $status;
+			$username = $user->getName();
+			if ( ( $this->verdictUser === $username && hash_equals( $this->verdictPassword, $password ) )
+				|| ( $this->capturedUser === $username && $this->evaluateCaptured( $user, $password ) )
+			) {
+				$status = $this->fromVerdict( $check, $policyVal, $user, $password );
+				if ( $status ) {
+					return $status;
+				}
 			}
 		}
 		return $this->checkAlone( $check, $policyVal, $user, $password );
@@ -142,7 +159,7 @@ class PolicyEngine {
 			try {
 				return $native->generatePassword( $generator, $user->getName(), $entries );
 			} catch ( EngineException $e ) {
-				$this->problems->fallingBack( 'temporary password', $e );
+				$this->problems->fallingBack( 'temporary password', $e->getMessage() );
 			}
 		}
 		return $generator->generate( $minLength );
@@ -165,33 +182,39 @@ class PolicyEngine {
 	}
 
 	/**
-	 * The answer of the verdict for this check, evaluating the captured policy first when it is
-	 * this user's and no verdict covers the password yet.
+	 * The answer of the verdict (the user's and this password's) for this check.
 	 *
 	 * @param string $check
 	 * @param mixed $policyVal
-	 * @param string $username
-	 * @param string $password
 	 * @param UserIdentity $user
+	 * @param string $password
 	 * @return Status|null Null when the verdict does not cover the call
 	 */
-	private function fromVerdict(
-		string $check, $policyVal, string $username, string $password, UserIdentity $user
-	): ?Status {
-		if ( $this->verdictPassword === null || $this->verdictUser !== $username
-			|| !hash_equals( $this->verdictPassword, $password )
-		) {
-			if ( $this->capturedUser !== $username || !$this->evaluateCaptured( $user, $password ) ) {
-				return null;
+	private function fromVerdict( string $check, $policyVal, UserIdentity $user, string $password ): ?Status {
+		foreach ( $this->namesOfCheck[$check] ?? [] as $name ) {
+			if ( !array_key_exists( $name, $this->verdictPolicy ) ) {
+				continue;
 			}
-		}
-		foreach ( $this->verdict[$check] ?? [] as [ $value, $failures ] ) {
-			if ( $value === $policyVal ) {
-				if ( --$this->unanswered <= 0 ) {
-					$this->forget();
+			$settings = $this->verdictPolicy[$name];
+			if ( is_array( $settings ) ) {
+				if ( !array_key_exists( 'value', $settings ) ) {
+					continue;
 				}
-				return $failures === null ? Status::newGood() : FailureStatus::of( $failures );
+				$settings = $settings['value'];
 			}
+			// The module evaluated values of these types only (and so the same entry's value).
+			if ( $settings !== $policyVal || !( is_scalar( $settings ) || $settings === null ) ) {
+				continue;
+			}
+			$failures = $this->verdictFailures[$name] ?? null;
+			$unavailable = $this->verdictUnavailable[$name] ?? null;
+			if ( --$this->unanswered <= 0 ) {
+				$this->forget();
+			}
+			if ( $unavailable !== null ) {
+				return $this->withoutModule( $check, $policyVal, $user, $password, $unavailable );
+			}
+			return $failures === null ? Status::newGood() : FailureStatus::of( $failures );
 		}
 		return null;
 	}
@@ -210,40 +233,65 @@ class PolicyEngine {
 		if ( !$native || !is_array( $policy ) || !$policy ) {
 			return false;
 		}
-		$entries = [];
-		$needsContext = false;
-		foreach ( $policy as $name => $settings ) {
-			$check = $this->nativeCheckOf[$name] ??= NativePolicyChecks::nameOf( $this->checks[$name] ?? null ) ?? false;
-			$value = is_array( $settings ) ? ( $settings['value'] ?? null ) : $settings;
-			// Values of other types stay with core's checks (checkAlone()).
-			if ( $check !== false && ( is_scalar( $value ) || $value === null ) ) {
-				$entries[] = [ 'check' => $check, 'value' => $value ];
-				$needsContext = $needsContext || isset( BeyondCoreChecks::CONTEXT_CHECKS[$check] );
-			}
-		}
-		if ( !$entries ) {
-			return false;
-		}
+		$names = $this->nativeNames ?? $this->nativeNames();
 		$this->nativeCalls++;
 		try {
-			$verdict = $native->evaluate( $user->getName(), $password, $entries,
-				$needsContext ? $this->contextOf( $user ) : null );
+			$verdict = $native->evaluatePolicy( $user->getName(), $password, $policy, $names,
+				$this->needsContext( $policy ) ? $this->contextOf( $user ) : null );
 		} catch ( EngineException $e ) {
-			// A check that cannot run (a broken file): each check then runs alone and gets its
-			// own answer from CheckProblems.
+			// Each check runs alone then, and gets its own answer.
+			$this->problems->evaluationFailed( $e->getMessage() );
 			return false;
 		}
-		$failures = [];
-		foreach ( $verdict['failures'] as $failure ) {
-			$failures[$failure['entry']][] = $failure;
+		if ( is_int( $verdict ) ) {
+			$this->unanswered = $verdict;
+		} else {
+			$this->unanswered = $verdict['evaluated'];
+			$this->verdictFailures = $verdict['failures'];
+			$this->verdictUnavailable = $verdict['unavailable'];
 		}
-		foreach ( $entries as $index => $entry ) {
-			$this->verdict[$entry['check']][] = [ $entry['value'], $failures[$index] ?? null ];
-		}
+		$this->verdictPolicy = $policy;
 		$this->verdictUser = $user->getName();
 		$this->verdictPassword = $password;
-		$this->unanswered = count( $entries );
 		return true;
+	}
+
+	/**
+	 * The native check of every policy name of `$wgPasswordPolicy['checks']` that names one of
+	 * the extension's callables, worked out once per request (the common form, the exact
+	 * string the registration callback writes, is a plain lookup).
+	 *
+	 * @return array<string,string>
+	 */
+	private function nativeNames(): array {
+		$this->nativeNames = [];
+		foreach ( $this->checks as $name => $callable ) {
+			$check = NativePolicyChecks::nameOf( $callable );
+			if ( $check !== null ) {
+				$this->nativeNames[$name] = $check;
+				$this->namesOfCheck[$check][] = (string)$name;
+				$this->contextNamed = $this->contextNamed || isset( BeyondCoreChecks::CONTEXT_CHECKS[$check] );
+			}
+		}
+		return $this->nativeNames;
+	}
+
+	/**
+	 * @param array $policy
+	 * @return bool Whether a check of the policy reads the account's real name and address
+	 */
+	private function needsContext( array $policy ): bool {
+		if ( !$this->contextNamed ) {
+			return false;
+		}
+		foreach ( BeyondCoreChecks::CONTEXT_CHECKS as $check => $_ ) {
+			foreach ( $this->namesOfCheck[$check] ?? [] as $name ) {
+				if ( isset( $policy[$name] ) ) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -265,18 +313,36 @@ class PolicyEngine {
 					isset( BeyondCoreChecks::CONTEXT_CHECKS[$check] ) ? $this->contextOf( $user ) : null );
 				return $failures === null ? Status::newGood() : FailureStatus::of( $failures );
 			} catch ( EngineException $e ) {
-				if ( isset( BeyondCoreChecks::METHODS[$check] ) ) {
-					return $this->problems->beyondCoreCheckCannotRun( $check, $e->getMessage() );
-				}
-				$this->problems->fallingBack( $check, $e );
+				return $this->withoutModule( $check, $policyVal, $user, $password, $e->getMessage() );
 			}
+		}
+		return $this->withoutModule( $check, $policyVal, $user, $password, null );
+	}
+
+	/**
+	 * The answer to a check the module cannot give: refused while the module is missing (fail
+	 * closed), a pass for a check beyond core, else core's own PHP check; logged.
+	 *
+	 * @param string $check
+	 * @param mixed $policyVal
+	 * @param UserIdentity $user
+	 * @param mixed $password
+	 * @param string|null $error Why the module could not answer, when it was asked
+	 * @return Status
+	 */
+	private function withoutModule( string $check, $policyVal, UserIdentity $user, $password, ?string $error ): Status {
+		if ( $error !== null ) {
+			if ( isset( BeyondCoreChecks::METHODS[$check] ) ) {
+				return $this->problems->beyondCoreCheckCannotRun( $check, $error );
+			}
+			$this->problems->fallingBack( $check, $error );
 		}
 		if ( $this->engines->refuses() ) {
 			// Fatal, so that no password is set and no login passes unchecked; the log says why.
 			return Status::newFatal( 'nativepasswordpolicy-module-unavailable' );
 		}
 		if ( isset( BeyondCoreChecks::METHODS[$check] ) ) {
-			return $this->problems->beyondCoreCheckCannotRun( $check, $native
+			return $this->problems->beyondCoreCheckCannotRun( $check, $this->engines->get()
 				? 'its value or the password is of a type the module does not take'
 				: 'the native module is not available' );
 		}
@@ -289,7 +355,9 @@ class PolicyEngine {
 	 */
 	private function forget(): void {
 		$this->capturedUser = null;
-		$this->verdict = [];
+		$this->verdictPolicy = null;
+		$this->verdictFailures = [];
+		$this->verdictUnavailable = [];
 		$this->verdictUser = null;
 		$this->verdictPassword = null;
 		$this->unanswered = 0;

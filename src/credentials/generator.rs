@@ -235,8 +235,7 @@ impl PasswordGenerator {
         let length = required_length(self.length, policy)?;
         for _ in 0..MAX_ATTEMPTS {
             let password = self.generate_exact(length, random)?;
-            let verdict = policy::evaluate(policy, subject, password.as_bytes(), resources)
-                .map_err(|why| Error::new(ErrorKind::Unavailable(why.to_string())))?;
+            let verdict = policy::evaluate(policy, subject, password.as_bytes(), resources)?;
             if verdict.failures.is_empty() {
                 return Ok(password);
             }

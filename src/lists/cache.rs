@@ -59,7 +59,7 @@ pub struct LoadedFile {
     /// Entries it holds, when known.
     pub entries: Option<u64>,
     /// The loaded data, or why it could not be loaded.
-    pub detail: Result<String, String>,
+    pub detail: Result<String, Error>,
 }
 
 /// How long a file's stamp is trusted before it is read again: a replaced file is used at most
@@ -114,7 +114,7 @@ impl<T> FileCache<T> {
                     .and_then(|loaded| loaded.entries()),
                 detail: match &entry.loaded {
                     Ok(loaded) => Ok(loaded.detail()),
-                    Err(error) => Err(error.to_string()),
+                    Err(error) => Err(error.clone()),
                 },
             })
             .collect();
@@ -210,7 +210,14 @@ mod tests {
         let files = cache.snapshot("list");
         assert_eq!(files.len(), 2, "{files:?}");
         assert_eq!(files[0].path, bad);
-        assert!(files[0].detail.as_ref().unwrap_err().contains("is broken"));
+        assert!(
+            files[0]
+                .detail
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .contains("is broken")
+        );
         assert_eq!(files[0].entries, None);
         assert_eq!(files[1].kind, "list");
         assert_eq!(files[1].file_bytes, 8);

@@ -4,6 +4,7 @@
 //! A list is stored compactly (all words in one buffer, sorted, with 4-byte offsets; about
 //! 4 bytes per word beyond the text) and searched by binary search.
 
+use std::cell::OnceCell;
 use std::path::Path;
 
 use crate::error::{Error, ErrorKind};
@@ -112,11 +113,25 @@ impl WordList {
     /// third of its bytes) is not looked up, so the cost is bounded by the longest word, not by
     /// the password. A lower-cased copy of the password is wiped after use.
     pub fn contains(&self, password: &[u8]) -> bool {
+        let lowered = OnceCell::new();
+        self.contains_with(password, || {
+            lowered.get_or_init(|| lower_password(password))
+        })
+    }
+
+    /// [`WordList::contains`], taking the password's lower-cased form ([`lower_password`])
+    /// from `lowered`, called only when this list needs it: one evaluation lower-cases a
+    /// password once for all its case-insensitive lists.
+    pub(crate) fn contains_with<'l>(
+        &self,
+        password: &[u8],
+        lowered: impl FnOnce() -> &'l [u8],
+    ) -> bool {
         if self.case_insensitive {
             if password.len() > self.longest.saturating_mul(MAX_LOWERCASE_SHRINK) {
                 return false;
             }
-            self.search(&lower_password(password))
+            self.search(lowered())
         } else {
             password.len() <= self.longest && self.search(password)
         }

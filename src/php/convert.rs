@@ -2,9 +2,10 @@
 
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::DataType;
-use ext_php_rs::types::{ZendHashTable, Zval};
+use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
 
 use super::exception::EngineError;
+use crate::Error;
 use crate::lists::LoadedFile;
 use crate::policy::{
     CheckId, Failure, MessageParam, PolicyEntry, PolicyValue, Severity, Subject, Verdict,
@@ -213,6 +214,104 @@ pub(super) fn verdict(
     Ok(table)
 }
 
+/// One entry of a MediaWiki effective policy that the module evaluates.
+pub(super) struct NamedEntry {
+    /// The entry's key in the policy (a PHP string, referenced, not copied).
+    name: Zval,
+    pub(super) check: CheckId,
+    pub(super) value: PolicyValue,
+    /// The configured value itself, for the failures' parameters.
+    zval: Zval,
+}
+
+/// The entries of `policy` (name => value or ['value' => value, ...]) that `checks` (name =>
+/// native check) names, with a value of a type the module takes; the others are left out.
+/// Keys are read as PHP holds them, so that skipped entries cost no allocation.
+pub(super) fn mediawiki_policy(
+    policy: &ZendHashTable,
+    checks: &ZendHashTable,
+) -> Converted<Vec<NamedEntry>> {
+    let mut entries = Vec::with_capacity(checks.len().min(policy.len()));
+    let mut iter = policy.iter();
+    while let Some((key, settings)) = iter.next_zval() {
+        // A string key of a PHP array is never numeric (PHP stores those as integers), so it is
+        // looked up as it is, with the hash PHP already computed.
+        let Some(check) = key
+            .zend_str()
+            .and_then(|name| checks.get(ArrayKey::ZendString(name)))
+        else {
+            continue;
+        };
+        let check = check
+            .dereference()
+            .zend_str()
+            .ok_or_else(|| invalid("check names must be strings"))?
+            .as_bytes();
+        let check = CheckId::from_name(check).ok_or_else(|| unknown_check(check))?;
+        let settings = settings.dereference();
+        let value = match settings.array() {
+            Some(table) => match table.get(ArrayKey::Str("value")) {
+                Some(value) => value.dereference(),
+                None => continue,
+            },
+            None => settings,
+        };
+        let Ok(policy_value) = policy_value(value) else {
+            continue;
+        };
+        entries.push(NamedEntry {
+            name: key,
+            check,
+            value: policy_value,
+            zval: value.shallow_clone(),
+        });
+    }
+    Ok(entries)
+}
+
+/// What `Engine::evaluatePolicy()` returns for the outcomes of `entries`.
+pub(super) fn outcomes_by_name(
+    entries: &[NamedEntry],
+    outcomes: &[Result<Vec<Failure>, Error>],
+) -> Converted<Zval> {
+    let evaluated = i64::try_from(entries.len()).unwrap_or(i64::MAX);
+    let mut result = Zval::new();
+    if outcomes
+        .iter()
+        .all(|outcome| outcome.as_ref().is_ok_and(Vec::is_empty))
+    {
+        result.set_long(evaluated);
+        return Ok(result);
+    }
+    let mut failures = ZendHashTable::new();
+    let mut unavailable = ZendHashTable::new();
+    for (entry, outcome) in entries.iter().zip(outcomes) {
+        let Some(name) = entry.name.zend_str() else {
+            continue;
+        };
+        match outcome {
+            Ok(list) if list.is_empty() => {}
+            Ok(list) => {
+                let list = failure_list(list.iter().map(|f| (None, f)), &entry.zval)?;
+                failures.insert(name, list).map_err(table_error)?;
+            }
+            Err(error) => {
+                unavailable
+                    .insert(name, error.to_string())
+                    .map_err(table_error)?;
+            }
+        }
+    }
+    let mut table = ZendHashTable::new();
+    table.insert("evaluated", evaluated).map_err(table_error)?;
+    table.insert("failures", failures).map_err(table_error)?;
+    table
+        .insert("unavailable", unavailable)
+        .map_err(table_error)?;
+    result.set_hashtable(table);
+    Ok(result)
+}
+
 /// The files engines have loaded, as a list of arrays (see `Engine::loadedFiles()`).
 pub(super) fn loaded_files(files: &[LoadedFile]) -> Converted<ZBox<ZendHashTable>> {
     let mut list = ZendHashTable::new();
@@ -227,7 +326,7 @@ pub(super) fn loaded_files(files: &[LoadedFile]) -> Converted<ZBox<ZendHashTable
         row.insert("entries", entries).map_err(table_error)?;
         row.insert("detail", file.detail.as_ref().ok().cloned())
             .map_err(table_error)?;
-        row.insert("error", file.detail.as_ref().err().cloned())
+        row.insert("error", file.detail.as_ref().err().map(|e| e.to_string()))
             .map_err(table_error)?;
         list.push(row).map_err(table_error)?;
     }

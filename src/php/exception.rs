@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+#[cfg(feature = "fault-injection")]
 use std::sync::OnceLock;
 
 use ext_php_rs::builders::ClassBuilder;
@@ -11,7 +12,6 @@ use ext_php_rs::flags::ConstantFlags;
 use ext_php_rs::zend::{ClassEntry, ce};
 
 use crate::error::{Error, ErrorKind};
-use crate::policy::Unavailable;
 
 /// PHP name of the exception class every failure of the module is thrown as.
 pub(super) const CLASS_NAME: &str = "NativePasswordPolicy\\EngineException";
@@ -24,14 +24,11 @@ const CODES: [(&str, i32); 4] = [
     ("CODE_INTERNAL", 4),
 ];
 
-/// Everything an exported method can fail with.
+/// Everything an exported method can fail with: the core's error, or what only the binding
+/// can tell (a PHP value it cannot take, a caught panic). Exists to give each its PHP code.
 pub(super) enum EngineError {
-    /// The configuration could not be used.
-    Config(Error),
-    /// A check could not run (a file it needs is not loaded).
-    Unavailable(Unavailable),
-    /// The core could not do its work for another reason (random generator, memory).
-    Failed(Error),
+    /// The core could not do its work; its kind decides the code.
+    Core(Error),
     /// PHP passed a value the method cannot take.
     InvalidArgument(String),
     /// A bug: a panic was caught.
@@ -41,11 +38,10 @@ pub(super) enum EngineError {
 impl EngineError {
     fn code(&self) -> i32 {
         match self {
-            EngineError::Config(_) => CODES[0].1,
-            EngineError::Unavailable(_) => CODES[1].1,
-            EngineError::Failed(error) => match error.kind() {
+            EngineError::Core(error) => match error.kind() {
                 ErrorKind::InvalidConfig(_) => CODES[0].1,
                 ErrorKind::Internal(_) => CODES[3].1,
+                // Files, checks, randomness and Argon2: the PHP side falls back or reports.
                 _ => CODES[1].1,
             },
             EngineError::InvalidArgument(_) => CODES[2].1,
@@ -55,9 +51,7 @@ impl EngineError {
 
     fn message(&self) -> String {
         match self {
-            EngineError::Config(error) => error.to_string(),
-            EngineError::Unavailable(why) => format!("check unavailable: {why}"),
-            EngineError::Failed(error) => error.to_string(),
+            EngineError::Core(error) => error.to_string(),
             EngineError::InvalidArgument(message) => format!("invalid argument: {message}"),
             EngineError::Internal(message) => {
                 format!("internal error in native_password_policy: {message}")
@@ -68,10 +62,7 @@ impl EngineError {
 
 impl From<Error> for EngineError {
     fn from(error: Error) -> Self {
-        match error.kind() {
-            ErrorKind::InvalidConfig(_) => EngineError::Config(error),
-            _ => EngineError::Failed(error),
-        }
+        EngineError::Core(error)
     }
 }
 
@@ -86,22 +77,36 @@ impl From<EngineError> for PhpException {
     }
 }
 
+/// Whether this build has the test-only fault injection (cargo feature `fault-injection`), as
+/// `php --ri native_password_policy` says it.
+pub(super) const FAULT_INJECTION_STATUS: &str = if cfg!(feature = "fault-injection") {
+    "compiled in (a test build: NATIVE_PASSWORD_POLICY_FAULT_INJECTION is read at startup)"
+} else {
+    "not compiled in"
+};
+
 /// The environment variable of the test-only fault injection (see [`FaultInjection`]).
+#[cfg(feature = "fault-injection")]
 pub(super) const FAULT_INJECTION_VARIABLE: &str = "NATIVE_PASSWORD_POLICY_FAULT_INJECTION";
 
-/// TEST ONLY. `NATIVE_PASSWORD_POLICY_FAULT_INJECTION=panic:Engine::check,Argon2Hasher::hash`
-/// (or `panic:*` for every method) makes the named exported methods panic on purpose, so that
-/// tests can show the panic is caught, becomes an `EngineException` with CODE_INTERNAL and
-/// leaves PHP running. Method names are PHP's (`Class::method`, classes without namespace).
+/// TEST ONLY, and only in a build with the cargo feature `fault-injection` (never the module
+/// operators install: without the feature nothing reads the variable).
+/// `NATIVE_PASSWORD_POLICY_FAULT_INJECTION=panic:Engine::check,Argon2Hasher::hash` (or `panic:*`
+/// for every method) makes the named exported methods panic on purpose, so that tests can show
+/// the panic is caught, becomes an `EngineException` with CODE_INTERNAL and leaves PHP running.
+/// Method names are PHP's (`Class::method`, classes without namespace).
 ///
 /// The variable is read once, at module startup, from the environment of the PHP process
 /// (set by whoever starts PHP): nothing a request sends (headers, parameters, `putenv()` in a
-/// script) can turn it on. Never set it on a wiki.
+/// script) can turn it on.
+// The parser is also compiled for unit tests, so the default `cargo test` covers it.
+#[cfg(any(test, feature = "fault-injection"))]
 #[derive(Debug, Default, PartialEq)]
-pub(super) struct FaultInjection {
+struct FaultInjection {
     panic_in: Vec<String>,
 }
 
+#[cfg(any(test, feature = "fault-injection"))]
 impl FaultInjection {
     /// Parses the variable's value; anything but `panic:NAME[,NAME...]` injects nothing.
     fn parse(spec: &str) -> Self {
@@ -126,12 +131,25 @@ impl FaultInjection {
     }
 }
 
+#[cfg(feature = "fault-injection")]
 static FAULT_INJECTION: OnceLock<FaultInjection> = OnceLock::new();
 
 /// Reads the fault injection variable; called once from module startup.
+#[cfg(feature = "fault-injection")]
 pub(super) fn load_fault_injection() {
     let spec = std::env::var(FAULT_INJECTION_VARIABLE).unwrap_or_default();
     let _ = FAULT_INJECTION.set(FaultInjection::parse(&spec));
+}
+
+/// Panics when the fault injection names `method`.
+#[cfg(feature = "fault-injection")]
+fn inject_fault(method: &str) {
+    if FAULT_INJECTION
+        .get()
+        .is_some_and(|faults| faults.panics_in(method))
+    {
+        panic!("fault injected by NATIVE_PASSWORD_POLICY_FAULT_INJECTION (test only)");
+    }
 }
 
 thread_local! {
@@ -163,12 +181,8 @@ pub(super) fn guard<T>(
     body: impl FnOnce() -> Result<T, EngineError>,
 ) -> PhpResult<T> {
     let run = || {
-        if FAULT_INJECTION
-            .get()
-            .is_some_and(|faults| faults.panics_in(method))
-        {
-            panic!("fault injected by NATIVE_PASSWORD_POLICY_FAULT_INJECTION (test only)");
-        }
+        #[cfg(feature = "fault-injection")]
+        inject_fault(method);
         body()
     };
     match catch_unwind(AssertUnwindSafe(run)) {

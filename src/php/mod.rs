@@ -21,7 +21,7 @@ use crate::lists::LoadedFile;
 use crate::policy::{CheckId, Subject};
 
 use credentials::{PhpArgon2Hasher, PhpPasswordGenerator, PhpSecret};
-use exception::{EngineError, guard};
+use exception::guard;
 
 /// A configured password policy engine. Build one per request from the extension's
 /// configuration; files it names are loaded once per process.
@@ -39,7 +39,7 @@ impl PhpEngine {
     /// @throws \NativePasswordPolicy\EngineException CODE_CONFIG when the configuration is invalid.
     pub fn __construct(config_json: BinarySlice<u8>) -> PhpResult<Self> {
         guard("Engine::__construct", || {
-            let config = EngineConfig::from_json(&config_json).map_err(EngineError::Config)?;
+            let config = EngineConfig::from_json(&config_json)?;
             Ok(PhpEngine {
                 engine: Engine::new(&config),
             })
@@ -72,8 +72,7 @@ impl PhpEngine {
             let subject = context.subject(&username);
             let failures = self
                 .engine
-                .check(check, &policy_value, &subject, &password)
-                .map_err(EngineError::Unavailable)?;
+                .check(check, &policy_value, &subject, &password)?;
             if failures.is_empty() {
                 return Ok(None);
             }
@@ -104,11 +103,41 @@ impl PhpEngine {
             let (entries, values) = convert::policy_entries(entries)?;
             let context = convert::SubjectContext::from_table(context)?;
             let subject = context.subject(&username);
-            let verdict = self
-                .engine
-                .evaluate(&entries, &subject, &password)
-                .map_err(EngineError::Unavailable)?;
+            let verdict = self.engine.evaluate(&entries, &subject, &password)?;
             convert::verdict(&verdict, &values)
+        })
+    }
+
+    /// Evaluates the native checks of a MediaWiki effective policy in one call, entry by entry,
+    /// for a caller that answers MediaWiki's check callables one by one from the result.
+    ///
+    /// @param string $username The user name.
+    /// @param string $password The password (bytes).
+    /// @param array $policy The effective policy as MediaWiki holds it: name => value, or
+    ///   name => ['value' => value, ...].
+    /// @param array $checks Policy name => the native check it runs ("MinimalPasswordLength", ...).
+    ///   Entries whose name is not here, or whose value is not null, bool, int, float or string,
+    ///   are not evaluated.
+    /// @param array|null $context As for check().
+    /// @return int|array The number of entries evaluated when each of them passes (no array is
+    ///   built on the common path); else ['evaluated' => int, 'failures' => [name => list of
+    ///   ['message' => string, 'params' => array, 'fatal' => bool]], 'unavailable' => [name =>
+    ///   why the check cannot run]]. Entries that passed are in neither.
+    pub fn evaluate_policy(
+        &self,
+        username: BinarySlice<u8>,
+        password: BinarySlice<u8>,
+        policy: &ZendHashTable,
+        checks: &ZendHashTable,
+        context: Option<&ZendHashTable>,
+    ) -> PhpResult<Zval> {
+        guard("Engine::evaluatePolicy", || {
+            let entries = convert::mediawiki_policy(policy, checks)?;
+            let context = convert::SubjectContext::from_table(context)?;
+            let subject = context.subject(&username);
+            let checks: Vec<_> = entries.iter().map(|e| (e.check, &e.value)).collect();
+            let outcomes = self.engine.evaluate_each(&checks, &subject, &password);
+            convert::outcomes_by_name(&entries, &outcomes)
         })
     }
 
@@ -149,9 +178,7 @@ impl PhpEngine {
     /// @throws \NativePasswordPolicy\EngineException CODE_UNAVAILABLE when no corpus is loaded.
     pub fn in_breach_corpus(&self, password: BinarySlice<u8>) -> PhpResult<bool> {
         guard("Engine::inBreachCorpus", || {
-            self.engine
-                .in_breach_corpus(&password)
-                .map_err(EngineError::Unavailable)
+            Ok(self.engine.in_breach_corpus(&password)?)
         })
     }
 
@@ -207,6 +234,7 @@ extern "C" fn module_info(_module: *mut ModuleEntry) {
         info_row(name, value);
     }
     info_row("PHP API", &ext_php_rs::ffi::ZEND_MODULE_API_NO.to_string());
+    info_row("fault injection", exception::FAULT_INJECTION_STATUS);
     let files = engine::loaded_files();
     if files.is_empty() {
         info_row(
@@ -243,10 +271,11 @@ fn info_row(name: &str, value: &str) {
 }
 
 /// Module startup: replaces the default panic output by a silent hook (panics are reported
-/// through exceptions, and a panic message must never reach a log), reads the test-only fault
-/// injection variable from the process environment, and registers the exception class.
+/// through exceptions, and a panic message must never reach a log), in a test build reads the
+/// fault injection variable from the process environment, and registers the exception class.
 extern "C" fn module_startup(_type: i32, _module_number: i32) -> i32 {
     exception::install_panic_hook();
+    #[cfg(feature = "fault-injection")]
     exception::load_fault_injection();
     exception::register_class()
 }

@@ -1,6 +1,7 @@
 //! Checks against words: the account's own context (user name, real name, e-mail address,
 //! site name), operator deny words and operator deny patterns.
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use aho_corasick::AhoCorasick;
@@ -99,11 +100,12 @@ fn contains_any(folded: &str, words: &[String]) -> bool {
     }
 }
 
-/// One failure per context field whose words the folded password contains.
-pub(super) fn context_failures(
+/// One failure per context field whose words the folded password contains; `folded` gives the
+/// folded password ([`fold_password`]), called only when there are words to look for.
+pub(super) fn context_failures<'f>(
     subject: &Subject<'_>,
     site_name: &[u8],
-    password: &[u8],
+    folded: impl FnOnce() -> &'f str,
 ) -> Vec<Failure> {
     let fields = [
         (subject.username, false),
@@ -118,11 +120,11 @@ pub(super) fn context_failures(
     if words.iter().all(Vec::is_empty) {
         return Vec::new();
     }
-    let folded = fold_password(password);
+    let folded = folded();
     words
         .iter()
         .zip(CONTEXT_MESSAGES)
-        .filter(|(words, _)| contains_any(folded.as_str(), words))
+        .filter(|(words, _)| contains_any(folded, words))
         .map(|(_, message)| Failure::new(message, Severity::Error))
         .collect()
 }
@@ -185,9 +187,18 @@ impl DenyWords {
     /// True when the folded password (its first [`super::MAX_WORD_SEARCH_BYTES`] bytes)
     /// contains a deny word.
     pub fn matches(&self, password: &[u8]) -> bool {
-        self.matcher
-            .as_ref()
-            .is_some_and(|m| m.is_match(fold_password(password).as_str()))
+        let folded = OnceCell::new();
+        self.matches_folded(|| {
+            folded
+                .get_or_init(|| fold_password(password, false))
+                .as_str()
+        })
+    }
+
+    /// [`DenyWords::matches`], taking the folded password from `folded`, called only when
+    /// there are deny words: one evaluation folds a password once for this and the context words.
+    pub(crate) fn matches_folded<'f>(&self, folded: impl FnOnce() -> &'f str) -> bool {
+        self.matcher.as_ref().is_some_and(|m| m.is_match(folded()))
     }
 }
 
@@ -263,7 +274,8 @@ mod tests {
     }
 
     fn failures(subject: &Subject<'_>, site: &str, password: &str) -> Vec<&'static str> {
-        context_failures(subject, site.as_bytes(), password.as_bytes())
+        let folded = fold_password(password.as_bytes(), false);
+        context_failures(subject, site.as_bytes(), || folded.as_str())
             .into_iter()
             .map(|f| f.message)
             .collect()

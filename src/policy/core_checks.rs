@@ -3,7 +3,8 @@
 
 use ctutils::CtEq;
 
-use super::{CheckId, Failure, PolicyValue, Resources, Severity, Subject, Unavailable};
+use super::{CheckId, Failure, PolicyValue, Resources, Severity, Subject};
+use crate::error::Error;
 use crate::secret::SecretBuf;
 
 /// User name / password pairs that MediaWiki once shipped as defaults (`PasswordCannotMatchDefaults`).
@@ -23,7 +24,7 @@ pub(super) fn run(
     subject: &Subject<'_>,
     password: &[u8],
     resources: &Resources<'_>,
-) -> Result<Vec<Failure>, Unavailable> {
+) -> Result<Vec<Failure>, Error> {
     let length = byte_length(password);
     let failures = match check {
         CheckId::MinimalPasswordLength if value.php_greater_than(length) => {
@@ -68,7 +69,7 @@ pub(super) fn run(
         CheckId::PasswordNotInCommonList if value.is_truthy() => {
             let filter = resources
                 .common_passwords
-                .ok_or(Unavailable::MissingResource("the common-password filter"))?;
+                .ok_or_else(|| Error::unavailable("the common-password filter"))?;
             if filter.contains(password) {
                 vec![Failure::new("passwordincommonlist", Severity::Error)]
             } else {

@@ -4,23 +4,23 @@
 //! Policy values follow PHP's rules, as core's checks do: numeric checks compare with PHP's
 //! `>`/`<`, flag checks use PHP truthiness.
 
-use super::text::{nfkc_code_point_bounds, nfkc_code_points};
+use super::text::nfkc_code_point_bounds;
 use super::{
-    Candidate, CheckId, Failure, PolicyValue, Resources, Severity, Subject, Unavailable, context,
-    strength,
+    Candidate, CheckId, Failure, PolicyValue, Resources, Severity, Subject, context, strength,
 };
+use crate::error::Error;
 
 pub(super) fn run(
     check: CheckId,
     value: &PolicyValue,
     subject: &Subject<'_>,
-    password: Candidate<'_>,
+    password: &Candidate<'_>,
     resources: &Resources<'_>,
-) -> Result<Vec<Failure>, Unavailable> {
-    let checked = password.checked;
+) -> Result<Vec<Failure>, Error> {
+    let checked = password.checked();
     let failures = match check {
         CheckId::MinimalPasswordCodePoints
-            if code_points_fail(value, checked, PolicyValue::php_greater_than) =>
+            if code_points_fail(value, password, PolicyValue::php_greater_than) =>
         {
             vec![Failure::with_policy_value(
                 "nativepasswordpolicy-password-too-few-characters",
@@ -28,7 +28,7 @@ pub(super) fn run(
             )]
         }
         CheckId::MaximalPasswordCodePoints
-            if code_points_fail(value, checked, PolicyValue::php_less_than) =>
+            if code_points_fail(value, password, PolicyValue::php_less_than) =>
         {
             vec![Failure::with_policy_value(
                 "nativepasswordpolicy-password-too-many-characters",
@@ -40,32 +40,34 @@ pub(super) fn run(
             "nativepasswordpolicy-password-in-breach-corpus",
         ),
         CheckId::PasswordCannotContainContextWords if value.is_truthy() => {
-            context::context_failures(subject, resources.site_name, checked)
+            context::context_failures(subject, resources.site_name, || password.folded())
         }
         CheckId::PasswordCannotContainDeniedWords if value.is_truthy() => {
             let words = resources
                 .deny_words
-                .ok_or(Unavailable::MissingResource("the deny-word set"))?;
+                .ok_or_else(|| Error::unavailable("the deny-word set"))?;
             flag(
-                words.matches(checked),
+                words.matches_folded(|| password.folded()),
                 "nativepasswordpolicy-password-contains-denied-word",
             )
         }
         CheckId::PasswordCannotMatchDeniedPatterns if value.is_truthy() => {
             let patterns = resources
                 .deny_patterns
-                .ok_or(Unavailable::MissingResource("the deny-pattern set"))?;
+                .ok_or_else(|| Error::unavailable("the deny-pattern set"))?;
             flag(
                 patterns.matches(checked),
                 "nativepasswordpolicy-password-matches-denied-pattern",
             )
         }
         CheckId::PasswordNotInWordLists if value.is_truthy() => {
-            let lists = resources.word_lists.ok_or(Unavailable::MissingResource(
-                "the set of operator word lists",
-            ))?;
+            let lists = resources
+                .word_lists
+                .ok_or_else(|| Error::unavailable("the set of operator word lists"))?;
             flag(
-                lists.iter().any(|list| list.contains(checked)),
+                lists
+                    .iter()
+                    .any(|list| list.contains_with(checked, || password.lowered())),
                 "nativepasswordpolicy-password-in-word-list",
             )
         }
@@ -81,7 +83,8 @@ pub(super) fn run(
 /// decide for any configured value below 1024.
 const CODE_POINTS_COUNTED: usize = 4096;
 
-/// Whether `fails(value, n)` holds for the NFKC code point count `n` of the password.
+/// Whether `fails(value, n)` holds for the NFKC code point count `n` of the password (its
+/// checked form; the exact count is the candidate's, shared by both code point checks).
 ///
 /// The exact count needs the normaliser (up to about 100 ns per byte). Cheap bounds on it,
 /// from the first [`CODE_POINTS_COUNTED`] characters and then from all of them, decide the
@@ -91,33 +94,34 @@ const CODE_POINTS_COUNTED: usize = 4096;
 /// PHP, not monotone in the count) always needs the exact count.
 fn code_points_fail(
     value: &PolicyValue,
-    password: &[u8],
+    password: &Candidate<'_>,
     fails: fn(&PolicyValue, i64) -> bool,
 ) -> bool {
     let as_len = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     if value.compares_as_number() {
         for counted in [CODE_POINTS_COUNTED, usize::MAX] {
-            let (low, high) = nfkc_code_point_bounds(password, counted);
+            let (low, high) = nfkc_code_point_bounds(password.checked(), counted);
             let at_low = fails(value, as_len(low));
             if at_low == fails(value, as_len(high)) {
                 return at_low;
             }
         }
     }
-    fails(value, as_len(nfkc_code_points(password)))
+    fails(value, as_len(password.code_points()))
 }
 
 /// The breach corpus lookup of `PasswordNotInBreachCorpus`. Both forms of the password are
 /// looked up when they differ: lists hold passwords as people typed them.
 pub(super) fn in_breach_corpus(
-    password: Candidate<'_>,
+    password: &Candidate<'_>,
     resources: &Resources<'_>,
-) -> Result<bool, Unavailable> {
+) -> Result<bool, Error> {
     let corpus = resources
         .breach_corpus
-        .ok_or(Unavailable::MissingResource("the breach corpus"))?;
-    Ok(corpus.contains_password(password.checked)
-        || (password.given != password.checked && corpus.contains_password(password.given)))
+        .ok_or_else(|| Error::unavailable("the breach corpus"))?;
+    let checked = password.checked();
+    Ok(corpus.contains_password(checked)
+        || (password.given != checked && corpus.contains_password(password.given)))
 }
 
 fn flag(failed: bool, message: &'static str) -> Vec<Failure> {
@@ -303,10 +307,7 @@ mod tests {
             b"x",
             &Resources::default(),
         );
-        assert_eq!(
-            missing,
-            Err(Unavailable::MissingResource("the breach corpus"))
-        );
+        assert_eq!(missing, Err(Error::unavailable("the breach corpus")));
         // Disabled checks need no resource.
         assert!(
             messages(

@@ -20,10 +20,13 @@ pub use strength::{STRENGTH_PREFIX_CHARS, all_message_keys as strength_message_k
 pub use text::{MAX_NORMALIZED_BYTES, MAX_WORD_SEARCH_BYTES};
 pub use value::PolicyValue;
 
+use std::cell::OnceCell;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::error::Error;
 use crate::lists::{BreachCorpus, CommonPasswords, WordList};
+use crate::secret::SecretBuf;
 
 /// The account a password is checked for.
 #[derive(Debug, Clone, Copy, Default)]
@@ -186,7 +189,8 @@ impl Failure {
 }
 
 /// What the checks consult besides the password: loaded lists and files, and settings.
-/// A `None` resource is not loaded (or broken): checks that need it are [`Unavailable`].
+/// A `None` resource is not loaded (or broken): checks that need it fail with
+/// [`crate::ErrorKind::Unavailable`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Resources<'a> {
     /// MediaWiki's common-password filter, when it could be loaded.
@@ -205,19 +209,61 @@ pub struct Resources<'a> {
     pub normalize_nfkc: bool,
 }
 
-/// A password as given, and as the checks see it (NFKC-normalised when so configured).
+/// A password as given, and as the checks see it (NFKC-normalised when so configured), with
+/// what several checks derive from it: made once per evaluation, each derived form computed on
+/// first use and shared by every check of that evaluation (wiped when the evaluation ends).
 /// Deliberately not `Debug`: it holds the password.
-#[derive(Clone, Copy)]
 struct Candidate<'a> {
     given: &'a [u8],
-    checked: &'a [u8],
+    checked: text::Form<'a>,
+    /// `checked` is the password's NFKC form (the option is on and the password was not too
+    /// long to normalise): no later step runs the normaliser again.
+    checked_is_nfkc: bool,
+    /// The folded form: context words and deny words.
+    folded: OnceCell<SecretBuf>,
+    /// The lower-cased form: every case-insensitive word list.
+    lowered: OnceCell<SecretBuf>,
+    /// The exact code point count after NFKC: both code point checks.
+    code_points: OnceCell<usize>,
 }
 
-fn checked_form<'a>(password: &'a [u8], resources: &Resources<'_>) -> text::Form<'a> {
-    if resources.normalize_nfkc {
-        text::nfkc_bytes(password)
-    } else {
-        text::Form::Given(password)
+impl<'a> Candidate<'a> {
+    fn new(password: &'a [u8], resources: &Resources<'_>) -> Self {
+        let nfkc = if resources.normalize_nfkc {
+            text::nfkc_bytes(password)
+        } else {
+            None
+        };
+        let checked_is_nfkc = nfkc.is_some();
+        Candidate {
+            given: password,
+            checked: nfkc.unwrap_or(text::Form::Given(password)),
+            checked_is_nfkc,
+            folded: OnceCell::new(),
+            lowered: OnceCell::new(),
+            code_points: OnceCell::new(),
+        }
+    }
+
+    fn checked(&self) -> &[u8] {
+        &self.checked
+    }
+
+    fn folded(&self) -> &str {
+        self.folded
+            .get_or_init(|| text::fold_password(self.checked(), self.checked_is_nfkc))
+            .as_str()
+    }
+
+    fn lowered(&self) -> &[u8] {
+        self.lowered
+            .get_or_init(|| text::lower_password(self.checked()))
+    }
+
+    fn code_points(&self) -> usize {
+        *self
+            .code_points
+            .get_or_init(|| text::nfkc_code_points(self.checked(), self.checked_is_nfkc))
     }
 }
 
@@ -225,59 +271,34 @@ fn run_candidate(
     check: CheckId,
     value: &PolicyValue,
     subject: &Subject<'_>,
-    password: Candidate<'_>,
+    password: &Candidate<'_>,
     resources: &Resources<'_>,
-) -> Result<Vec<Failure>, Unavailable> {
+) -> Result<Vec<Failure>, Error> {
     if check.is_core() {
-        core_checks::run(check, value, subject, password.checked, resources)
+        core_checks::run(check, value, subject, password.checked(), resources)
     } else {
         extended_checks::run(check, value, subject, password, resources)
     }
 }
 
-/// Why a check could not run. Callers fall back to MediaWiki's own implementation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Unavailable {
-    /// The check needs a resource that is not loaded.
-    MissingResource(&'static str),
-}
-
-impl fmt::Display for Unavailable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unavailable::MissingResource(what) => write!(f, "{what} is not loaded"),
-        }
-    }
-}
-
-/// Runs one check. Returns its failures (usually none or one) in the order core reports them.
+/// Runs one check. Returns its failures (usually none or one) in the order core reports them,
+/// or [`crate::ErrorKind::Unavailable`] when a resource it needs is not loaded (callers then
+/// fall back to MediaWiki's own implementation).
 pub fn run_check(
     check: CheckId,
     value: &PolicyValue,
     subject: &Subject<'_>,
     password: &[u8],
     resources: &Resources<'_>,
-) -> Result<Vec<Failure>, Unavailable> {
-    let checked = checked_form(password, resources);
-    let candidate = Candidate {
-        given: password,
-        checked: &checked,
-    };
-    run_candidate(check, value, subject, candidate, resources)
+) -> Result<Vec<Failure>, Error> {
+    let candidate = Candidate::new(password, resources);
+    run_candidate(check, value, subject, &candidate, resources)
 }
 
 /// True when the password is in the breach corpus: the lookup of `PasswordNotInBreachCorpus`
 /// alone, for callers that want a plain answer (NFKC option and both-forms rule included).
-pub fn in_breach_corpus(password: &[u8], resources: &Resources<'_>) -> Result<bool, Unavailable> {
-    let checked = checked_form(password, resources);
-    extended_checks::in_breach_corpus(
-        Candidate {
-            given: password,
-            checked: &checked,
-        },
-        resources,
-    )
+pub fn in_breach_corpus(password: &[u8], resources: &Resources<'_>) -> Result<bool, Error> {
+    extended_checks::in_breach_corpus(&Candidate::new(password, resources), resources)
 }
 
 /// One entry of a user's effective (merged) policy.
@@ -336,16 +357,13 @@ pub fn evaluate(
     subject: &Subject<'_>,
     password: &[u8],
     resources: &Resources<'_>,
-) -> Result<Verdict, Unavailable> {
+) -> Result<Verdict, Error> {
     let mut verdict = Verdict::default();
     let mut force_change = false;
     let mut suggest_change = false;
     let mut external_not_ok = false;
-    let checked = checked_form(password, resources);
-    let candidate = Candidate {
-        given: password,
-        checked: &checked,
-    };
+    // Normalised (with the option) once, whatever the number of checks.
+    let candidate = Candidate::new(password, resources);
     for (index, entry) in entries.iter().enumerate() {
         let (passed, force, suggest) = match entry {
             PolicyEntry::Native {
@@ -354,7 +372,7 @@ pub fn evaluate(
                 force_change,
                 suggest_change_on_login,
             } => {
-                let failures = run_candidate(*check, value, subject, candidate, resources)?;
+                let failures = run_candidate(*check, value, subject, &candidate, resources)?;
                 let passed = failures.is_empty();
                 verdict
                     .failures
@@ -383,6 +401,22 @@ pub fn evaluate(
     Ok(verdict)
 }
 
+/// Each check of a policy on one derivation of the password (normalised, folded, … once for
+/// all of them, as in [`evaluate`]): the failures of each entry, or why its check cannot run,
+/// which concerns that entry alone. What a caller needs to answer check by check.
+pub fn evaluate_each(
+    checks: &[(CheckId, &PolicyValue)],
+    subject: &Subject<'_>,
+    password: &[u8],
+    resources: &Resources<'_>,
+) -> Vec<Result<Vec<Failure>, Error>> {
+    let candidate = Candidate::new(password, resources);
+    checks
+        .iter()
+        .map(|(check, value)| run_candidate(*check, value, subject, &candidate, resources))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,6 +436,34 @@ mod tests {
             ..Subject::default()
         };
         evaluate(entries, &subject, password, &Resources::default()).unwrap()
+    }
+
+    #[test]
+    fn evaluate_each_answers_entry_by_entry() {
+        let subject = Subject {
+            username: b"Example",
+            ..Subject::default()
+        };
+        let ten = PolicyValue::Int(10);
+        let yes = PolicyValue::Bool(true);
+        let checks = [
+            (CheckId::MinimalPasswordLength, &ten),
+            (CheckId::PasswordCannotBeSubstringInUsername, &yes),
+            (CheckId::PasswordNotInCommonList, &yes),
+        ];
+        let outcomes = evaluate_each(&checks, &subject, b"amp", &Resources::default());
+        assert_eq!(outcomes.len(), 3);
+        assert_eq!(outcomes[0].as_ref().unwrap()[0].message, "passwordtooshort");
+        assert_eq!(
+            outcomes[1].as_ref().unwrap()[0].message,
+            "password-substring-username-match"
+        );
+        // No common-password file: that entry alone cannot run.
+        assert!(outcomes[2].is_err());
+        for ((check, value), outcome) in checks.iter().zip(&outcomes) {
+            let alone = run_check(*check, value, &subject, b"amp", &Resources::default());
+            assert_eq!(alone.as_ref().ok(), outcome.as_ref().ok());
+        }
     }
 
     #[test]
@@ -499,6 +561,99 @@ mod tests {
         assert!(!run(&[external(true, true)], b"x").force_change);
     }
 
+    /// Every check but the two needing a file, enabled, with code point values the cheap
+    /// bounds cannot decide for an 8-character password (so the exact count is needed).
+    fn every_check_without_files() -> Vec<PolicyEntry> {
+        CheckId::ALL
+            .into_iter()
+            .filter(|check| {
+                !matches!(
+                    check,
+                    CheckId::PasswordNotInCommonList | CheckId::PasswordNotInBreachCorpus
+                )
+            })
+            .map(|check| {
+                let value = match check {
+                    CheckId::MinimalPasswordLength => PolicyValue::Int(8),
+                    CheckId::MinimumPasswordLengthToLogin => PolicyValue::Int(1),
+                    CheckId::MaximalPasswordLength => PolicyValue::Int(4096),
+                    CheckId::MinimalPasswordCodePoints => PolicyValue::Int(9),
+                    CheckId::MaximalPasswordCodePoints => PolicyValue::Int(100),
+                    CheckId::MinimalPasswordStrength => PolicyValue::Int(1),
+                    _ => PolicyValue::Bool(true),
+                };
+                native(check, value, false, false)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_evaluation_derives_each_form_of_the_password_once() {
+        use text::derivations::{self, Counts};
+
+        let lists = [
+            Arc::new(WordList::from_bytes(b"alpha\n", true).unwrap()),
+            Arc::new(WordList::from_bytes("passwört\nwort\n".as_bytes(), true).unwrap()),
+            Arc::new(WordList::from_bytes(b"exact\n", false).unwrap()),
+        ];
+        let deny_words = DenyWords::new(&["acme"]).unwrap();
+        let deny_patterns = DenyPatterns::default();
+        let resources = |normalize_nfkc| Resources {
+            word_lists: Some(&lists),
+            deny_words: Some(&deny_words),
+            deny_patterns: Some(&deny_patterns),
+            site_name: b"Example Wiki",
+            normalize_nfkc,
+            ..Resources::default()
+        };
+        let subject = Subject {
+            username: b"Example User",
+            real_name: b"Jane Doeson",
+            email: b"jane@mailhost.test",
+        };
+        let entries = every_check_without_files();
+        // Full-width letters: not in NFKC, so the option really normalises.
+        let password = "Ｐａｓｓｗöｒｔ".as_bytes();
+
+        // With the option: one normalisation, and each form derived from the normalised
+        // password once, though two checks use the folded form, two the code point count and
+        // two word lists the lower-cased form.
+        derivations::take();
+        let verdict = evaluate(&entries, &subject, password, &resources(true)).unwrap();
+        let once = Counts {
+            normalizations: 1,
+            folds: 1,
+            lowerings: 1,
+            code_point_counts: 1,
+        };
+        assert_eq!(derivations::take(), once);
+        // Check by check, each derives its own (what one evaluation saves).
+        let mut one_by_one = Vec::new();
+        for (index, entry) in entries.iter().enumerate() {
+            let PolicyEntry::Native { check, value, .. } = entry else {
+                unreachable!()
+            };
+            let failures = run_check(*check, value, &subject, password, &resources(true)).unwrap();
+            one_by_one.extend(failures.into_iter().map(|f| (index, f)));
+        }
+        assert_eq!(verdict.failures, one_by_one, "same answers");
+        let separately = derivations::take();
+        assert_eq!(separately.normalizations, entries.len());
+        assert_eq!(separately.folds, 2);
+        assert_eq!(separately.code_point_counts, 2);
+
+        // Without it: no normalisation of the password for its own sake; the code point count
+        // and the folded form each normalise what they read, once.
+        evaluate(&entries, &subject, password, &resources(false)).unwrap();
+        assert_eq!(
+            derivations::take(),
+            Counts {
+                normalizations: 2,
+                ..once
+            }
+        );
+    }
+
     #[test]
     fn common_list_without_filter_is_unavailable() {
         let entries = [native(
@@ -513,7 +668,7 @@ mod tests {
         };
         assert_eq!(
             evaluate(&entries, &subject, b"password", &Resources::default()),
-            Err(Unavailable::MissingResource("the common-password filter"))
+            Err(Error::unavailable("the common-password filter"))
         );
     }
 }

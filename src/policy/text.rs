@@ -69,19 +69,71 @@ impl Deref for Form<'_> {
     }
 }
 
-/// The NFKC form of the password's bytes (lossy UTF-8 first); the bytes as given when nothing
-/// changes or when the password is longer than [`MAX_NORMALIZED_BYTES`].
-pub(crate) fn nfkc_bytes(password: &[u8]) -> Form<'_> {
-    if password.len() > MAX_NORMALIZED_BYTES || password.is_ascii() {
-        return Form::Given(password);
+/// The NFKC form of the password's bytes (lossy UTF-8 first; the bytes as given when nothing
+/// changes), always valid UTF-8; `None` when the password is longer than
+/// [`MAX_NORMALIZED_BYTES`] (it is then checked as given).
+pub(crate) fn nfkc_bytes(password: &[u8]) -> Option<Form<'_>> {
+    if password.len() > MAX_NORMALIZED_BYTES {
+        return None;
+    }
+    if password.is_ascii() {
+        return Some(Form::Given(password));
     }
     if is_nfkc_quick(lossy_chars(password)) == IsNormalized::Yes {
-        return match std::str::from_utf8(password) {
+        return Some(match std::str::from_utf8(password) {
             Ok(_) => Form::Given(password),
             Err(_) => Form::Owned(collect(lossy_chars(password), password.len())),
-        };
+        });
     }
-    Form::Owned(collect(lossy_chars(password).nfkc(), password.len()))
+    Some(Form::Owned(collect(
+        normalize_password(lossy_chars(password)),
+        password.len(),
+    )))
+}
+
+/// The normaliser over (the reading of) a password: the one costly step of NFKC, which an
+/// evaluation runs at most once per derived form (counted in unit tests to show it).
+fn normalize_password(chars: impl Iterator<Item = char>) -> impl Iterator<Item = char> {
+    #[cfg(test)]
+    derivations::record(|counts| counts.normalizations += 1);
+    chars.nfkc()
+}
+
+/// Counts of the derivations of a password on this thread, for unit tests that show an
+/// evaluation derives each form once, however many checks use it.
+#[cfg(test)]
+pub(crate) mod derivations {
+    use std::cell::Cell;
+
+    /// What was derived from passwords since the last [`take`].
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub(crate) struct Counts {
+        /// Runs of the NFKC normaliser over a password.
+        pub(crate) normalizations: usize,
+        /// Folded forms (context and deny words).
+        pub(crate) folds: usize,
+        /// Lower-cased forms (case-insensitive word lists).
+        pub(crate) lowerings: usize,
+        /// Exact code point counts after NFKC.
+        pub(crate) code_point_counts: usize,
+    }
+
+    thread_local! {
+        static COUNTS: Cell<Counts> = Cell::new(Counts::default());
+    }
+
+    pub(super) fn record(change: impl FnOnce(&mut Counts)) {
+        COUNTS.with(|cell| {
+            let mut counts = cell.get();
+            change(&mut counts);
+            cell.set(counts);
+        });
+    }
+
+    /// The counts so far, which start again from zero.
+    pub(crate) fn take() -> Counts {
+        COUNTS.with(Cell::take)
+    }
 }
 
 fn collect(chars: impl Iterator<Item = char>, capacity: usize) -> SecretBuf {
@@ -94,15 +146,18 @@ fn collect(chars: impl Iterator<Item = char>, capacity: usize) -> SecretBuf {
 
 /// Exact number of Unicode code points after NFKC normalisation (NIST SP 800-63B rev. 4
 /// length). Linear: free for ASCII, a few ns per character for text already in NFKC, up to
-/// about 100 ns per byte for text that needs normalising.
-pub(crate) fn nfkc_code_points(password: &[u8]) -> usize {
+/// about 100 ns per byte for text that needs normalising. `is_nfkc`: the bytes are known to be
+/// an NFKC form already (the `normalizeNfkc` option made them), so they are only counted.
+pub(crate) fn nfkc_code_points(password: &[u8], is_nfkc: bool) -> usize {
+    #[cfg(test)]
+    derivations::record(|counts| counts.code_point_counts += 1);
     if password.is_ascii() {
         return password.len();
     }
-    if is_nfkc_quick(lossy_chars(password)) == IsNormalized::Yes {
+    if is_nfkc || is_nfkc_quick(lossy_chars(password)) == IsNormalized::Yes {
         return lossy_char_count(password);
     }
-    lossy_chars(password).nfkc().count()
+    normalize_password(lossy_chars(password)).count()
 }
 
 /// Bounds on [`nfkc_code_points`] from the plain character count: decomposing never shrinks
@@ -148,32 +203,39 @@ fn fold_char(c: char) -> Option<char> {
     c.is_alphanumeric().then_some(c)
 }
 
-/// Folds characters for "contains" comparisons: NFKC, lower case, common look-alike
+/// Folds characters already in NFKC for "contains" comparisons: lower case, common look-alike
 /// substitutions (leetspeak) mapped to one letter, and everything that is not a letter or
-/// digit dropped. Text that is already in NFKC (all ASCII, most other text) is not run through
-/// the normaliser.
-fn fold_into(chars: impl Iterator<Item = char> + Clone, out: &mut impl FnMut(char)) {
-    let mut push = |c: char| c.to_lowercase().filter_map(fold_char).for_each(&mut *out);
-    if is_nfkc_quick(chars.clone()) == IsNormalized::Yes {
-        chars.for_each(&mut push);
-    } else {
-        chars.nfkc().for_each(&mut push);
-    }
+/// digit dropped.
+fn fold_nfkc_chars(chars: impl Iterator<Item = char>, out: &mut impl FnMut(char)) {
+    chars
+        .flat_map(char::to_lowercase)
+        .filter_map(fold_char)
+        .for_each(out);
 }
 
-/// Folds text (see [`fold_password`]); for context fields, which are not secret.
+/// Folds text (see [`fold_password`]); for context fields, which are not secret. NFKC first;
+/// text that is already in NFKC (all ASCII, most other text) is not run through the normaliser.
 ///
 /// Both sides of a comparison are folded the same way, so letters that a digit may stand for
 /// share one class: `1`, `!`, `|`, `i` and `l` all fold to `i`.
 pub(crate) fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
-    fold_into(text.chars(), &mut |c| folded.push(c));
+    let mut push = |c| folded.push(c);
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        fold_nfkc_chars(text.chars(), &mut push);
+    } else {
+        fold_nfkc_chars(text.chars().nfkc(), &mut push);
+    }
     folded
 }
 
-/// The folded form of a password's first [`MAX_WORD_SEARCH_BYTES`] bytes (lossy UTF-8), in a
-/// wiped buffer. ASCII takes a byte-wise path of about 1 ns per byte.
-pub(crate) fn fold_password(password: &[u8]) -> SecretBuf {
+/// The folded form (NFKC, then as [`fold`]) of a password's first [`MAX_WORD_SEARCH_BYTES`]
+/// bytes (lossy UTF-8), in a wiped buffer. ASCII takes a byte-wise path of about 1 ns per byte.
+/// `is_nfkc`: the bytes are known to be an NFKC form already (the `normalizeNfkc` option made
+/// them), so the normaliser is not run again (a prefix of an NFKC text is in NFKC too).
+pub(crate) fn fold_password(password: &[u8], is_nfkc: bool) -> SecretBuf {
+    #[cfg(test)]
+    derivations::record(|counts| counts.folds += 1);
     let password = &password[..password.len().min(MAX_WORD_SEARCH_BYTES)];
     let mut folded = SecretBuf::with_capacity(password.len());
     if password.is_ascii() {
@@ -182,8 +244,14 @@ pub(crate) fn fold_password(password: &[u8]) -> SecretBuf {
                 folded.push(c as u8);
             }
         }
+        return folded;
+    }
+    let chars = lossy_chars(password);
+    let mut push = |c| folded.push_char(c);
+    if is_nfkc || is_nfkc_quick(chars.clone()) == IsNormalized::Yes {
+        fold_nfkc_chars(chars, &mut push);
     } else {
-        fold_into(lossy_chars(password), &mut |c| folded.push_char(c));
+        fold_nfkc_chars(normalize_password(chars), &mut push);
     }
     folded
 }
@@ -199,6 +267,8 @@ pub(crate) fn lower_chars(bytes: &[u8]) -> impl Iterator<Item = char> + '_ {
 
 /// [`lower_chars`] of a password, in a wiped buffer.
 pub(crate) fn lower_password(password: &[u8]) -> SecretBuf {
+    #[cfg(test)]
+    derivations::record(|counts| counts.lowerings += 1);
     collect(lower_chars(password), password.len())
 }
 
@@ -216,24 +286,30 @@ pub(crate) fn prefix_chars(password: &[u8], chars: usize) -> SecretBuf {
 mod tests {
     use super::*;
 
+    fn nfkc_code_points_of(password: &[u8]) -> usize {
+        nfkc_code_points(password, false)
+    }
+
     fn folded(password: &str) -> String {
-        fold_password(password.as_bytes()).as_str().to_owned()
+        fold_password(password.as_bytes(), false)
+            .as_str()
+            .to_owned()
     }
 
     #[test]
     fn code_points_after_nfkc() {
-        assert_eq!(nfkc_code_points(b"abc"), 3);
-        assert_eq!(nfkc_code_points("é".as_bytes()), 1);
+        assert_eq!(nfkc_code_points_of(b"abc"), 3);
+        assert_eq!(nfkc_code_points_of("é".as_bytes()), 1);
         // e + combining acute composes to one code point.
-        assert_eq!(nfkc_code_points("e\u{301}".as_bytes()), 1);
+        assert_eq!(nfkc_code_points_of("e\u{301}".as_bytes()), 1);
         // The ligature "ﬁ" is two code points after NFKC.
-        assert_eq!(nfkc_code_points("ﬁ".as_bytes()), 2);
-        assert_eq!(nfkc_code_points("😀".as_bytes()), 1);
+        assert_eq!(nfkc_code_points_of("ﬁ".as_bytes()), 2);
+        assert_eq!(nfkc_code_points_of("😀".as_bytes()), 1);
         // Invalid bytes count as one replacement character each.
-        assert_eq!(nfkc_code_points(b"a\xffb"), 3);
-        assert_eq!(nfkc_code_points(b"\xe2\x82"), 1);
-        assert_eq!(nfkc_code_points(b""), 0);
-        assert_eq!(nfkc_code_points("\u{fdfa}".as_bytes()), 18);
+        assert_eq!(nfkc_code_points_of(b"a\xffb"), 3);
+        assert_eq!(nfkc_code_points_of(b"\xe2\x82"), 1);
+        assert_eq!(nfkc_code_points_of(b""), 0);
+        assert_eq!(nfkc_code_points_of("\u{fdfa}".as_bytes()), 18);
     }
 
     #[test]
@@ -290,7 +366,7 @@ mod tests {
         ] {
             for max_chars in [0, 1, 2, 1000] {
                 let (low, high) = nfkc_code_point_bounds(text.as_bytes(), max_chars);
-                let exact = nfkc_code_points(text.as_bytes());
+                let exact = nfkc_code_points(text.as_bytes(), false);
                 assert!(
                     low <= exact && exact <= high,
                     "{text}: {low} {exact} {high}"
@@ -301,15 +377,18 @@ mod tests {
 
     #[test]
     fn nfkc_form() {
-        assert!(matches!(nfkc_bytes(b"plain"), Form::Given(_)));
-        assert!(matches!(nfkc_bytes("ok ß".as_bytes()), Form::Given(_)));
-        assert_eq!(&*nfkc_bytes("ｐａｓｓ".as_bytes()), b"pass");
-        assert_eq!(&*nfkc_bytes(b"a\xff"), "a\u{fffd}".as_bytes());
+        fn nfkc(password: &[u8]) -> Form<'_> {
+            nfkc_bytes(password).expect("short enough")
+        }
+        assert!(matches!(nfkc(b"plain"), Form::Given(_)));
+        assert!(matches!(nfkc("ok ß".as_bytes()), Form::Given(_)));
+        assert_eq!(&*nfkc("ｐａｓｓ".as_bytes()), b"pass");
+        assert_eq!(&*nfkc(b"a\xff"), "a\u{fffd}".as_bytes());
         // Beyond the limit, the password is checked as given.
         let long = "ｐ".repeat(MAX_NORMALIZED_BYTES / 3 + 1);
-        assert!(matches!(nfkc_bytes(long.as_bytes()), Form::Given(_)));
+        assert!(nfkc_bytes(long.as_bytes()).is_none());
         let just = "ｐ".repeat(MAX_NORMALIZED_BYTES / 3);
-        assert_eq!(nfkc_bytes(just.as_bytes()).len(), MAX_NORMALIZED_BYTES / 3);
+        assert_eq!(nfkc(just.as_bytes()).len(), MAX_NORMALIZED_BYTES / 3);
     }
 
     #[test]
@@ -324,7 +403,7 @@ mod tests {
         assert_eq!(folded("P@$$w0rd!"), "passwordi");
         assert_eq!(folded("ÉCOLE"), "écoie");
         assert_eq!(folded("Ｗｉｋｉ 4"), "wikia");
-        assert_eq!(fold_password(b"W\xffiki").as_str(), "wiki");
+        assert_eq!(fold_password(b"W\xffiki", false).as_str(), "wiki");
     }
 
     #[test]
@@ -344,6 +423,71 @@ mod tests {
         assert_eq!(lower("οδος"), "οδοσ");
         assert_eq!(lower("İ"), "i\u{307}");
         assert_eq!(&*lower_password(b"A\xff"), "a\u{fffd}".as_bytes());
+    }
+
+    /// The normaliser is skipped for a form known to be in NFKC: reading it so gives what
+    /// normalising again gives, and what the password as given gives.
+    fn assert_hint_changes_nothing(password: &[u8]) {
+        let Some(form) = nfkc_bytes(password) else {
+            return;
+        };
+        let hinted = fold_password(&form, true);
+        assert_eq!(hinted.as_str(), fold_password(&form, false).as_str());
+        assert_eq!(hinted.as_str(), fold_password(password, false).as_str());
+        let count = nfkc_code_points(&form, true);
+        assert_eq!(count, nfkc_code_points(&form, false));
+        assert_eq!(count, nfkc_code_points(password, false));
+    }
+
+    #[test]
+    fn known_nfkc_forms_read_as_without_the_hint() {
+        for password in [
+            &b"plain"[..],
+            "x\u{301}".as_bytes(),
+            "e\u{301}\u{327}".as_bytes(),
+            "Ｗｉｋｉ 4".as_bytes(),
+            "ﬁ\u{fdfa}".as_bytes(),
+            "가\u{11a8}".as_bytes(),
+            "ẛ\u{323}".as_bytes(),
+            "İSTANBUL ΟΔΟΣ".as_bytes(),
+            b"a\xffb\xe2\x82",
+        ] {
+            assert_hint_changes_nothing(password);
+        }
+        // Forms longer than the folded prefix: cut within a character, and within a
+        // decomposition the option made (U+FDFA is 18 code points).
+        for password in ["\u{fdfa}x\u{301}".repeat(500), "\u{fdfa}".repeat(1000)] {
+            let form = nfkc_bytes(password.as_bytes()).unwrap();
+            assert!(form.len() > MAX_WORD_SEARCH_BYTES);
+            assert_eq!(
+                fold_password(&form, true).as_str(),
+                fold_password(&form, false).as_str()
+            );
+            assert_eq!(
+                nfkc_code_points(&form, true),
+                nfkc_code_points(&form, false)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_nfkc_form_reads_as_without_the_hint(
+            chars in proptest::collection::vec(proptest::prop_oneof![
+                proptest::prelude::any::<char>(),
+                proptest::sample::select(vec![
+                    '\u{301}', '\u{323}', '\u{327}', '\u{11a8}', '\u{1161}', 'ｐ', 'ﬁ', '가', 'ẛ',
+                    'ς', 'İ', 'e', 'K', '\u{212a}',
+                ]),
+            ], 0..24),
+            invalid in proptest::prelude::any::<bool>(),
+        ) {
+            let mut password = chars.into_iter().collect::<String>().into_bytes();
+            if invalid {
+                password.insert(password.len() / 2, 0xff);
+            }
+            assert_hint_changes_nothing(&password);
+        }
     }
 
     #[test]

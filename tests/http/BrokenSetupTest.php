@@ -191,6 +191,26 @@ class BrokenSetupTest extends TestCase {
 		$this->assertNoFatal( $wiki );
 	}
 
+	public function testACheckLeftInPhpIsReported(): void {
+		// One of core's check names given a callable of the operator's: kept, and said so.
+		$wiki = $this->start( [ 'settings' => implode( "\n", [
+			'$wgPasswordPolicy["checks"]["MinimalPasswordLength"] = static function ( $value, $user, $password ) {',
+			'	return \\StatusValue::newGood();',
+			'};',
+		] ) ] );
+		$version = $this->page( $wiki, 'Special:Version' );
+		// (The page's text: its markup is stripped.)
+		$this->assertStringContainsString( 'The password check MinimalPasswordLength runs a closure in PHP, not in the native module', $version );
+		[ $code, , $err ] = $wiki->php( [ $wiki->coreScript( 'version.php' ) ] );
+		$this->assertSame( 0, $code, $err );
+		$this->assertStringContainsString( 'NativePasswordPolicy: The password check MinimalPasswordLength runs a closure in PHP', $err );
+		// The checks it could take over are native, and the wiki works.
+		$this->assertSame( 'Change', $this->validate( $wiki, 'password' )['validatepassword']['validity'] );
+		$this->assertStringContainsString( 'The password check MinimalPasswordLength runs a closure in PHP',
+			$wiki->log( 'nativepasswordpolicy.log' ), 'logged when the engine starts' );
+		$this->assertNoFatal( $wiki );
+	}
+
 	public function testInvalidSettingsAreReportedWithoutStoppingTheWiki(): void {
 		$cases = [
 			"\$wgPasswordConfig['argon2']['memory_cost'] = 4;" =>

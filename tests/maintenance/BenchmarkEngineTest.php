@@ -32,7 +32,9 @@ class BenchmarkEngineTest extends MaintenanceTestCase {
 		$this->assertSame( 0, $code, $out . $err );
 		foreach ( [
 			'Each check, over the mix (ns per check)',
-			'Whole policy, over the mix (ns per password)',
+			"A policy's checks through their callables, in order (ns per password)",
+			'Whole policy through UserPasswordPolicy (ns per password)',
+			"PasswordPoliciesForUser dispatch to the extension's handler",
 			'Common-password lookup, filter loaded (ns per lookup)',
 			'Common-password check, first call of a request (µs)',
 		] as $section ) {
@@ -49,6 +51,10 @@ class BenchmarkEngineTest extends MaintenanceTestCase {
 			$this->assertGreaterThan( 0, $result['native']['median'], $check );
 		}
 		$this->assertSame( [ 'default', 'sysop', 'bot' ], array_keys( $results['policies'] ) );
+		$this->assertSame( [ 'default', 'sysop', 'bot' ], array_keys( $results['wholePolicies'] ) );
+		foreach ( $results['policies'] as $label => $result ) {
+			$this->assertGreaterThan( 0, $result['raw']['median'], $label );
+		}
 	}
 
 	public function testRefusesToCompareWhenTheExtensionDoesNotRunTheChecks(): void {

@@ -176,4 +176,55 @@ class EngineTest extends TestCase {
 			'suggestChangeOnLogin' => false,
 		], $verdict );
 	}
+
+	public function testEvaluatePolicyAnswersByNameAndBuildsNoArrayWhenAllPass(): void {
+		$engine = $this->engine();
+		$checks = [
+			'MinimalPasswordLength' => 'MinimalPasswordLength',
+			'SiteMaximum' => 'MaximalPasswordLength',
+			'PasswordCannotMatchDefaults' => 'PasswordCannotMatchDefaults',
+			'PasswordNotInCommonList' => 'PasswordNotInCommonList',
+		];
+		$policy = [
+			'MinimalPasswordLength' => [ 'value' => '10', 'suggestChangeOnLogin' => true ],
+			'SiteMaximum' => 4096,
+			'PasswordCannotMatchDefaults' => [ 'value' => true ],
+			// Not evaluated: the caller runs it (no native check named), or core does (an array value).
+			'NoDigitsOnly' => true,
+			'PasswordNotInCommonList' => [ 'value' => [ 'an array' ] ],
+		];
+		$this->assertSame( 3, $engine->evaluatePolicy( 'Example', 'Correct-Horse-Battery', $policy, $checks ) );
+		$this->assertSame( [
+			'evaluated' => 3,
+			'failures' => [
+				// The parameter is the configured value, of its PHP type.
+				'MinimalPasswordLength' => [ [ 'message' => 'passwordtooshort', 'params' => [ '10' ], 'fatal' => false ] ],
+				'PasswordCannotMatchDefaults' => [ [ 'message' => 'password-login-forbidden', 'params' => [], 'fatal' => false ] ],
+			],
+			'unavailable' => [],
+		], $engine->evaluatePolicy( 'Useruser', 'Passpass', $policy, $checks ) );
+		// Each answer is what check() gives for that entry alone.
+		$this->assertSame(
+			[ [ 'message' => 'passwordtooshort', 'params' => [ '10' ], 'fatal' => false ] ],
+			$engine->check( 'MinimalPasswordLength', '10', 'Useruser', 'Passpass' )
+		);
+	}
+
+	public function testEvaluatePolicyReportsAnEntryThatCannotRunAlone(): void {
+		$verdict = ( new Engine( '{}' ) )->evaluatePolicy( 'Example', "Zq9\0secret", [
+			'MinimalPasswordLength' => 20,
+			'PasswordNotInCommonList' => true,
+		], [ 'MinimalPasswordLength' => 'MinimalPasswordLength', 'PasswordNotInCommonList' => 'PasswordNotInCommonList' ] );
+		$this->assertSame( 2, $verdict['evaluated'] );
+		$this->assertSame( [ 'MinimalPasswordLength' ], array_keys( $verdict['failures'] ) );
+		$this->assertSame( [ 'PasswordNotInCommonList' ], array_keys( $verdict['unavailable'] ) );
+		$this->assertStringContainsString( 'not loaded', $verdict['unavailable']['PasswordNotInCommonList'] );
+		$this->assertStringNotContainsString( 'Zq9', $verdict['unavailable']['PasswordNotInCommonList'] );
+	}
+
+	public function testEvaluatePolicyRefusesAnUnknownCheckName(): void {
+		$this->expectException( EngineException::class );
+		$this->expectExceptionCode( EngineException::CODE_INVALID_ARGUMENT );
+		$this->engine()->evaluatePolicy( 'Example', 'x', [ 'A' => 1 ], [ 'A' => 'NoSuchCheck' ] );
+	}
 }

@@ -14,6 +14,8 @@ if ( !extension_loaded( 'native_password_policy' ) ) {
 }
 
 require_once __DIR__ . '/CommonPasswordsFile.php';
+// FaultInjectionModule: the test-only fault-injection build FaultInjectionTest loads.
+require_once __DIR__ . '/../harness/autoload.php';
 
 try {
 	\MediaWiki\Extension\NativePasswordPolicy\Tests\Module\CommonPasswordsFile::path();

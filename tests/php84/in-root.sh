@@ -14,6 +14,10 @@ export PHP="$php" PHP_CONFIG=/usr/bin/php-config8.4
 # A target directory of its own: the host's PHP 8.2 build in target/release stays as it is.
 export CARGO_TARGET_DIR="$repo/target/php84"
 module="$CARGO_TARGET_DIR/release/libnative_password_policy.so"
+# The test-only fault-injection build FaultInjectionTest loads, in a directory of its own (see
+# scripts/test.sh): built against PHP 8.4 too.
+fault_injection_dir="$CARGO_TARGET_DIR/fault-injection"
+export NPP_FAULT_INJECTION_MODULE="$fault_injection_dir/release/libnative_password_policy.so"
 # PHP 8.4's module API; a module recording another is refused by this PHP.
 module_api=20240924
 export NPP_MODULE="$module" NPP_MW_CORE=/usr/share/mediawiki NPP_PHP_FPM=/usr/sbin/php-fpm8.4
@@ -27,6 +31,8 @@ step "$("$php" -r 'echo "PHP ", PHP_VERSION;'), MediaWiki $(sed -n "s/.*MW_VERSI
 
 step "cargo build --release --locked against PHP 8.4 (into target/php84)"
 cargo build --release --locked
+step "cargo build --release --locked --features fault-injection against PHP 8.4 (tests only; into target/php84/fault-injection)"
+cargo build --release --locked --features fault-injection --target-dir "$fault_injection_dir"
 
 step "the module records PHP 8.4's module API ($module_api) and loads"
 [[ "$("$PHP_CONFIG" --phpapi)" == "$module_api" ]] ||

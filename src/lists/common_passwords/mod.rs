@@ -93,8 +93,7 @@ impl CommonPasswords {
         php_array::read_keys(file, |key| {
             text.extend_from_slice(key);
             ends.push(text.len() as u32);
-        })
-        .map_err(|e| invalid(format!("not a common-password list (PHP array): {e}")))?;
+        })?;
         Ok(CommonPasswords {
             set: Set::Exact(ExactList::build(&text, &ends)?),
         })

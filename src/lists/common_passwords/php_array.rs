@@ -13,6 +13,8 @@
 //! backslash, `\'` a quote, every other backslash is literal, and any byte (newlines, NUL,
 //! invalid UTF-8) may occur. Anything else is an error naming its line.
 
+use crate::error::{Error, ErrorKind};
+
 /// PHP's whitespace between tokens.
 fn is_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
@@ -30,11 +32,11 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     /// "line N: expected X, found Y" for the current position.
-    fn error(&self, expected: &str) -> String {
+    fn error(&self, expected: &str) -> Error {
         self.error_at(self.at, expected)
     }
 
-    fn error_at(&self, at: usize, expected: &str) -> String {
+    fn error_at(&self, at: usize, expected: &str) -> Error {
         let line = memchr::memchr_iter(b'\n', &self.file[..at]).count() + 1;
         let rest = &self.file[at..];
         let found = if rest.is_empty() {
@@ -52,7 +54,9 @@ impl Reader<'_> {
                 .collect();
             format!("\"{shown}\"")
         };
-        format!("line {line}: expected {expected}, found {found}")
+        Error::new(ErrorKind::InvalidFile(format!(
+            "not a common-password list (PHP array): line {line}: expected {expected}, found {found}"
+        )))
     }
 
     fn skip_space(&mut self) {
@@ -65,7 +69,7 @@ impl Reader<'_> {
         self.file.get(self.at).copied()
     }
 
-    fn expect(&mut self, token: &[u8], expected: &str) -> Result<(), String> {
+    fn expect(&mut self, token: &[u8], expected: &str) -> Result<(), Error> {
         if self.file[self.at..].starts_with(token) {
             self.at += token.len();
             Ok(())
@@ -76,7 +80,7 @@ impl Reader<'_> {
 
     /// A single-quoted string at the opening quote; its value goes to `key` (a slice of the
     /// file when it has no escape, else decoded into `scratch`).
-    fn string(&mut self, scratch: &mut Vec<u8>, key: &mut impl FnMut(&[u8])) -> Result<(), String> {
+    fn string(&mut self, scratch: &mut Vec<u8>, key: &mut impl FnMut(&[u8])) -> Result<(), Error> {
         let start = self.at;
         self.at += 1;
         let body = self.at;
@@ -122,7 +126,7 @@ impl Reader<'_> {
 
 /// Calls `key` with each key of the array, in file order (duplicates included), or says
 /// which line is not of the shape.
-pub(super) fn read_keys(file: &[u8], mut key: impl FnMut(&[u8])) -> Result<(), String> {
+pub(super) fn read_keys(file: &[u8], mut key: impl FnMut(&[u8])) -> Result<(), Error> {
     let mut reader = Reader { file, at: 0 };
     reader.expect(b"<?php", "'<?php' at the start of the file")?;
     if !reader.peek().is_some_and(is_space) {
@@ -170,7 +174,7 @@ pub(super) fn read_keys(file: &[u8], mut key: impl FnMut(&[u8])) -> Result<(), S
 mod tests {
     use super::*;
 
-    fn keys(file: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    fn keys(file: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
         let mut keys = Vec::new();
         read_keys(file, |key| keys.push(key.to_vec()))?;
         Ok(keys)
@@ -325,8 +329,12 @@ mod tests {
         ];
         for (file, message) in cases {
             let error = keys(file).unwrap_err();
+            assert_eq!(error.code(), "invalid-file");
+            let error = error.to_string();
+            let message =
+                format!("invalid file: not a common-password list (PHP array): {message}");
             assert!(
-                error.starts_with(message),
+                error.starts_with(&message),
                 "{:?}: {error:?} does not start with {message:?}",
                 file.escape_ascii().to_string()
             );

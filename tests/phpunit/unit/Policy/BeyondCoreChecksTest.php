@@ -41,10 +41,10 @@ class BeyondCoreChecksTest extends MediaWikiUnitTestCase {
 		$this->assertSame( [], array_intersect_key( BeyondCoreChecks::METHODS, CorePolicyChecks::METHODS ) );
 		foreach ( BeyondCoreChecks::METHODS as $name => $method ) {
 			$callable = NativePolicyChecks::callableFor( $name );
-			$this->assertSame( NativePolicyChecks::class . "::$method", $callable );
+			$this->assertSame( [ NativePolicyChecks::class, $method ], $callable );
 			$this->assertIsCallable( $callable );
 			$this->assertSame( $name, NativePolicyChecks::nameOf( $callable ) );
-			$this->assertSame( $name, NativePolicyChecks::nameOf( '\\' . $callable ) );
+			$this->assertSame( $name, NativePolicyChecks::nameOf( '\\' . NativePolicyChecks::class . "::$method" ) );
 			$this->assertNull( CorePolicyChecks::nameOf( $callable ) );
 		}
 		$this->assertSame( [], array_diff_key( BeyondCoreChecks::CONTEXT_CHECKS, BeyondCoreChecks::METHODS ) );

@@ -88,10 +88,14 @@ class CorePolicyChecksTest extends MediaWikiUnitTestCase {
 			$callable = NativePolicyChecks::callableFor( $name );
 			$this->assertIsCallable( $callable );
 			$this->assertSame( $name, NativePolicyChecks::nameOf( $callable ) );
-			$this->assertSame( $name, NativePolicyChecks::nameOf( '\\' . $callable ) );
+			$this->assertSame( [ NativePolicyChecks::class, $method ], $callable );
 			$this->assertNull( CorePolicyChecks::nameOf( $callable ) );
-			$this->assertSame( $name, NativePolicyChecks::nameOf( [ NativePolicyChecks::class, $method ] ) );
-			$this->assertSame( $name, NativePolicyChecks::nameOf( strtoupper( $callable ) ) );
+			// Every other form an operator may write.
+			$string = NativePolicyChecks::class . "::$method";
+			$this->assertSame( $name, NativePolicyChecks::nameOf( $string ) );
+			$this->assertSame( $name, NativePolicyChecks::nameOf( '\\' . $string ) );
+			$this->assertSame( $name, NativePolicyChecks::nameOf( strtoupper( $string ) ) );
+			$this->assertSame( $name, NativePolicyChecks::nameOf( [ '\\' . NativePolicyChecks::class, strtolower( $method ) ] ) );
 		}
 		$this->assertNull( NativePolicyChecks::nameOf( NativePolicyChecks::class . '::engine' ) );
 	}

@@ -117,6 +117,25 @@ class ModuleStatusTest extends MediaWikiUnitTestCase {
 			'detect() passes them on' );
 	}
 
+	public function testChecksLeftInPhpAreReported(): void {
+		$status = new ModuleStatus( '0.1.0', '0.1.0', self::BUILD, null, false, [], [
+			'MinimalPasswordLength' => [ 'callable' => 'MySite\\Checks::length', 'coreCheck' => false ],
+			'PasswordNotPwned' => [ 'callable' => 'MediaWiki\\Password\\PasswordPolicyChecks::checkPasswordNotPwned', 'coreCheck' => true ],
+		] );
+		$this->assertTrue( $status->isHealthy(), 'the module itself is fine' );
+		[ $custom, $notImplemented ] = $status->problems();
+		$this->assertSame( 'nativepasswordpolicy-status-check-custom', $custom->getKey() );
+		$this->assertSame( [ 'MinimalPasswordLength', 'MySite\\Checks::length' ],
+			array_map( static fn ( $param ) => $param->getValue(), $custom->getParams() ) );
+		$this->assertSame( 'nativepasswordpolicy-status-check-not-implemented', $notImplemented->getKey() );
+		$this->assertSame( 'PasswordNotPwned', $notImplemented->getParams()[0]->getValue() );
+		[ $customLine, $notImplementedLine ] = $status->englishProblems();
+		$this->assertStringStartsWith( 'The password check MinimalPasswordLength runs MySite\\Checks::length in PHP', $customLine );
+		$this->assertStringContainsString( "\$wgPasswordPolicy['checks']['MinimalPasswordLength']", $customLine );
+		$this->assertStringStartsWith( "The password check PasswordNotPwned runs MediaWiki's "
+			. 'MediaWiki\\Password\\PasswordPolicyChecks::checkPasswordNotPwned in PHP', $notImplementedLine );
+	}
+
 	public static function provideMismatches(): array {
 		return [
 			'older module' => [ '0.0.9', '0.1.0' ],
