@@ -44,7 +44,8 @@ $wgPasswordReminderResendTime = 0;
 $wgRateLimits['mailpassword'] = [];
 $wgSitename = 'NativePasswordPolicy demo';
 PHP
-php tests/harness/wiki.php up --dir "$dir" --port "$port" --settings "$settings" --echo-mail \
+# With a job runner: the extension queues password resets, and the runner mails them.
+php tests/harness/wiki.php up --dir "$dir" --port "$port" --settings "$settings" --echo-mail --job-runner \
 	--mediawiki "$mediawiki" >"$dir.json"
 rm -f "$settings"
 stop() {

@@ -5,9 +5,10 @@
  *   php tests/harness/wiki.php up [--dir DIR] [--port PORT] [--without-extension]
  *                                 [--settings FILE] [--echo-mail]
  *                                 [--server builtin|fpm] [--workers N] [--no-opcache]
- *                                 [--mediawiki 1.43|1.39]
+ *                                 [--job-runner] [--mediawiki 1.43|1.39]
  *       installs and starts a wiki, prints its description as JSON;
  *       --server fpm serves it with nginx + php8.2-fpm (static pool of N workers, opcache on);
+ *       --job-runner runs its jobs (the extension's queued password resets) as they come;
  *       --mediawiki: the MediaWiki release (default $NPP_MEDIAWIKI, else 1.43; see ThrowawayWiki::core())
  *   php tests/harness/wiki.php users --dir DIR < users.json
  *       creates accounts through MediaWiki (ThrowawayWiki::createUsers(): a JSON list of
@@ -39,7 +40,7 @@ use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\ThrowawayWiki;
 require __DIR__ . '/autoload.php';
 
 const USAGE = "usage: wiki.php up [--dir DIR] [--port PORT] [--without-extension] [--settings FILE] [--echo-mail]\n"
-	. "                   [--server builtin|fpm] [--workers N] [--no-opcache] [--mediawiki 1.43|1.39]\n"
+	. "                   [--server builtin|fpm] [--workers N] [--no-opcache] [--job-runner] [--mediawiki 1.43|1.39]\n"
 	. "       wiki.php users --dir DIR < users.json\n"
 	. "       wiki.php down --dir DIR [--keep]\n"
 	. "       wiki.php farm up [--dir DIR] [--port PORT] [--without-extension] [--settings FILE] [--echo-mail]\n"
@@ -112,6 +113,7 @@ try {
 				'server' => $options['server'] ?? null,
 				'workers' => isset( $options['workers'] ) ? (int)$options['workers'] : null,
 				'opcache' => !isset( $options['no-opcache'] ),
+				'jobRunner' => isset( $options['job-runner'] ),
 			] ) );
 			printJson( $wiki->describe() );
 			break;
