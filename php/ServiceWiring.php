@@ -8,6 +8,7 @@
 
 use MediaWiki\Config\ServiceOptions;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
+use MediaWiki\Extension\NativePasswordPolicy\History\PasswordHistory;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CheckProblems;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CommonPasswordsFile;
@@ -45,6 +46,13 @@ return [
 	},
 	'NativePasswordPolicy.ModuleStatus' => static function ( MediaWikiServices $services ): ModuleStatus {
 		return ModuleStatus::detect( (bool)$services->getMainConfig()->get( 'NativePasswordPolicyAllowCoreFallback' ) );
+	},
+	'NativePasswordPolicy.PasswordHistory' => static function ( MediaWikiServices $services ): PasswordHistory {
+		$passwordConfig = $services->getMainConfig()->get( MainConfigNames::PasswordConfig );
+		return new PasswordHistory(
+			$services->getDBLoadBalancer(),
+			is_array( $passwordConfig['argon2'] ?? null ) ? $passwordConfig['argon2'] : []
+		);
 	},
 	'NativePasswordPolicy.PolicyEngine' => static function ( MediaWikiServices $services ): PolicyEngine {
 		$engines = $services->get( 'NativePasswordPolicy.EngineProvider' );

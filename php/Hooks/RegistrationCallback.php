@@ -13,6 +13,7 @@ use MediaWiki\Config\ConfigException;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\NativeTemporaryPasswordProvider;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
 use MediaWiki\Extension\NativePasswordPolicy\Compat\ClassAliases;
+use MediaWiki\Extension\NativePasswordPolicy\History\PasswordHistory;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWiki\Extension\NativePasswordPolicy\Password\NativeArgon2Password;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
@@ -46,6 +47,7 @@ final class RegistrationCallback {
 		SetupProblems::clear();
 		// With or without the module: a policy naming these checks must not break the wiki.
 		BeyondCoreChecks::onRegistration();
+		self::registerHistoryCheck();
 		if ( NativeModule::isLoaded() ) {
 			self::replaceCoreChecks();
 			self::installArgon2();
@@ -58,6 +60,16 @@ final class RegistrationCallback {
 			self::installTemporaryPasswords();
 		}
 		self::reportOnCommandLine();
+	}
+
+	/**
+	 * Makes PasswordNotInHistory usable in policies (off until a policy names it), unless the
+	 * operator gave the name a callable of their own.
+	 */
+	private static function registerHistoryCheck(): void {
+		global $wgPasswordPolicy;
+
+		$wgPasswordPolicy['checks'][PasswordHistory::CHECK] ??= [ PasswordHistory::class, 'checkPasswordNotInHistory' ];
 	}
 
 	/**
