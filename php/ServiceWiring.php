@@ -81,7 +81,8 @@ return [
 			new ServiceOptions( TemporaryPasswordGenerator::CONSTRUCTOR_OPTIONS, $services->getMainConfig() ),
 			$services->getService( 'NativePasswordPolicy.PolicyEngine' ),
 			$services->getUserFactory(),
-			LoggerFactory::getInstance( 'NativePasswordPolicy' )
+			LoggerFactory::getInstance( 'NativePasswordPolicy' ),
+			$services->getService( 'NativePasswordPolicy.PasswordHistory' )
 		);
 	},
 ];

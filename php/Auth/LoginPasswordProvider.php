@@ -34,7 +34,7 @@ class LoginPasswordProvider extends AbstractPreAuthenticationProvider {
 			// (UserNameUtils from AuthManager's init()).
 			$username = $this->userNameUtils->getCanonical( $req->username, UserNameUtils::RIGOR_USABLE );
 			if ( $username !== false ) {
-				$this->history->markLogin( $username, $req->password );
+				$this->history->exempt( $username, $req->password );
 			}
 		}
 		return StatusValue::newGood();

@@ -23,7 +23,8 @@ use Wikimedia\Rdbms\ILoadBalancer;
  *
  * The hashes never leave this class: no API module, special page or log reads the table.
  * At login the check passes without reading the table: the password is the account's
- * current one, which history does not forbid (LoginPasswordProvider marks the attempt).
+ * current one, which history does not forbid (LoginPasswordProvider marks the attempt); a
+ * temporary password drawn at random is not looked up either.
  */
 class PasswordHistory {
 
@@ -38,8 +39,8 @@ class PasswordHistory {
 	/** @var string Key of the login marks (random per request: the marks are this request's) */
 	private string $markKey;
 
-	/** @var array<string,true> Keyed hashes of the (user name, password) of logins of this request */
-	private array $logins = [];
+	/** @var array<string,true> Keyed hashes of the (user name, password) pairs exempt() was given */
+	private array $exempt = [];
 
 	/**
 	 * @param ILoadBalancer $loadBalancer
@@ -74,7 +75,7 @@ class PasswordHistory {
 	public function check( $policyVal, UserIdentity $user, string $password ): StatusValue {
 		$status = StatusValue::newGood();
 		$count = self::countOf( $policyVal );
-		if ( $count === 0 || $user->getId() === 0 || $this->isLogin( $user->getName(), $password ) ) {
+		if ( $count === 0 || $user->getId() === 0 || $this->isExempt( $user->getName(), $password ) ) {
 			return $status;
 		}
 		if ( $this->contains( $user, $password, $count ) ) {
@@ -95,15 +96,17 @@ class PasswordHistory {
 	}
 
 	/**
-	 * From LoginPasswordProvider: this request logs in with this password, so the checks of
-	 * this user and password that core runs now are a login's, not a change's.
+	 * The checks of this user and password that core runs in this request are not of a
+	 * password the account is about to get from its owner, so the history passes them
+	 * without a lookup: a login with the current password (LoginPasswordProvider), or a
+	 * temporary password just drawn at random (TemporaryPasswordGenerator).
 	 */
-	public function markLogin( string $username, string $password ): void {
-		$this->logins[$this->mark( $username, $password )] = true;
+	public function exempt( string $username, string $password ): void {
+		$this->exempt[$this->mark( $username, $password )] = true;
 	}
 
-	private function isLogin( string $username, string $password ): bool {
-		return $this->logins !== [] && isset( $this->logins[$this->mark( $username, $password )] );
+	private function isExempt( string $username, string $password ): bool {
+		return $this->exempt !== [] && isset( $this->exempt[$this->mark( $username, $password )] );
 	}
 
 	private function mark( string $username, string $password ): string {

@@ -26,6 +26,8 @@ class PasswordHistoryTest extends TestCase {
 
 	private const SETTINGS = <<<'PHP'
 		$wgPasswordPolicy['policies']['default']['PasswordNotInHistory'] = [ 'value' => 3, 'forceChange' => true ];
+		$wgRateLimits['mailpassword'] = [];
+		$wgPasswordReminderResendTime = 0;
 		PHP;
 
 	private static ?ThrowawayWiki $wiki = null;
@@ -45,10 +47,12 @@ class PasswordHistoryTest extends TestCase {
 		return $db;
 	}
 
-	/** @return string[] Hester's history, newest first */
-	private static function hashes(): array {
-		return self::db()->query( 'SELECT nph_hash FROM npp_password_history JOIN user ON nph_user = user_id'
-			. " WHERE user_name = 'Hester' ORDER BY nph_id DESC" )->fetchAll( PDO::FETCH_COLUMN );
+	/** @return string[] An account's history, newest first */
+	private static function hashes( string $user = 'Hester' ): array {
+		$query = self::db()->prepare( 'SELECT nph_hash FROM npp_password_history JOIN user ON nph_user = user_id'
+			. ' WHERE user_name = ? ORDER BY nph_id DESC' );
+		$query->execute( [ $user ] );
+		return $query->fetchAll( PDO::FETCH_COLUMN );
 	}
 
 	private static function change( ApiClient $client, string $password ): array {
@@ -113,5 +117,39 @@ class PasswordHistoryTest extends TestCase {
 		$client = $this->assertLoginPasses( 'fourth-Saffron-Anvil-94' );
 		$this->assertSame( 'success', self::change( $client, 'first-Lantern-Quiver-71' )['changeauthenticationdata']['status'] ?? null );
 		$this->assertLoginPasses( 'first-Lantern-Quiver-71' );
+	}
+
+	public function testTheChangeAskedForAfterAPasswordResetIsRecordedAndRefusesAReuse(): void {
+		// A confirmed address (set by the harness), then a password chosen over the API.
+		self::$wiki->createUsers( [ [ 'name' => 'Ruth', 'password' => 'ruth-initial-Quokka-27', 'email' => 'ruth@example.org' ] ] );
+		$client = self::$wiki->client();
+		$this->assertSame( 'PASS', $client->clientLogin( 'Ruth', 'ruth-initial-Quokka-27' )['clientlogin']['status'] ?? null );
+		$answer = self::change( $client, 'ruth-Granite-Pelican-18' );
+		$this->assertSame( 'success', $answer['changeauthenticationdata']['status'] ?? null, json_encode( $answer ) );
+
+		$before = count( self::$wiki->mails() );
+		$reset = self::$wiki->client();
+		$answer = $reset->post( [ 'action' => 'resetpassword', 'user' => 'Ruth', 'token' => $reset->token() ] );
+		$this->assertSame( [ 'resetpassword' => [ 'status' => 'success' ] ], $answer );
+		$mails = self::$wiki->waitForMails( $before + 1 );
+		$temporary = end( $mails )->temporaryPassword();
+		$this->assertIsString( $temporary );
+		$this->assertCount( 1, self::hashes( 'Ruth' ), 'a temporary password is not history' );
+
+		$client = self::$wiki->client();
+		$answer = $client->clientLogin( 'Ruth', $temporary );
+		$this->assertSame( 'UI', $answer['clientlogin']['status'] ?? null, json_encode( $answer ) );
+		$continue = static fn ( string $password ): array => $client->post( [
+			'action' => 'clientlogin', 'logincontinue' => 1, 'password' => $password, 'retype' => $password,
+			'logintoken' => $client->token( 'login' ), 'uselang' => 'en', 'errorformat' => 'plaintext',
+		] );
+		$answer = $continue( 'ruth-Granite-Pelican-18' );
+		$this->assertNotSame( 'PASS', $answer['clientlogin']['status'] ?? null, 'the old password again' );
+		$this->assertStringContainsString( 'This password was one of your last 3 passwords.', json_encode( $answer ) );
+		$answer = $continue( 'ruth-Juniper-Falcon-64' );
+		$this->assertSame( 'PASS', $answer['clientlogin']['status'] ?? null, json_encode( $answer ) );
+		$hashes = self::hashes( 'Ruth' );
+		$this->assertCount( 2, $hashes );
+		$this->assertTrue( password_verify( 'ruth-Juniper-Falcon-64', $hashes[0] ) );
 	}
 }

@@ -163,7 +163,7 @@ class PasswordHistoryTest extends MediaWikiIntegrationTestCase {
 		$this->assertStatusGood( $this->change( $user, 'theta-Kq3vLp9x' ) );
 		$this->assertRefusedByHistory( $user->checkPasswordValidity( 'theta-Kq3vLp9x' ), 'as a new password' );
 		// What LoginPasswordProvider does when a login begins.
-		$this->history()->markLogin( $user->getName(), 'theta-Kq3vLp9x' );
+		$this->history()->exempt( $user->getName(), 'theta-Kq3vLp9x' );
 		$this->assertStatusGood( $user->checkPasswordValidity( 'theta-Kq3vLp9x' ), 'at its login' );
 		// The mark covers that user's login with that password only.
 		$this->assertRefusedByHistory( $user->checkPasswordValidity( 'kappa-Wm4tRz8y' ), 'the previous one' );
