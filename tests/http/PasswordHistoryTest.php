@@ -9,6 +9,7 @@ declare( strict_types=1 );
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Http;
 
 use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\ApiClient;
+use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\ThrowawayFarm;
 use MediaWiki\Extension\NativePasswordPolicy\Tests\Harness\ThrowawayWiki;
 use PDO;
 use PHPUnit\Framework\TestCase;
@@ -18,7 +19,8 @@ use PHPUnit\Framework\TestCase;
  * creation and its password changes over the API recorded as Argon2id hashes (PHP's
  * password_verify() accepts them), a reused password refused with the translated message,
  * the history pruned to N, and logins with the current password not forced to change although
- * the policy entry says forceChange.
+ * the policy entry says forceChange. On SQLite (a single server) and on MariaDB (a farm of two app
+ * servers: the MySQL schema file, a change on one server refused on the other).
  *
  * @coversNothing
  */
@@ -151,5 +153,33 @@ class PasswordHistoryTest extends TestCase {
 		$hashes = self::hashes( 'Ruth' );
 		$this->assertCount( 2, $hashes );
 		$this->assertTrue( password_verify( 'ruth-Juniper-Falcon-64', $hashes[0] ) );
+	}
+
+	public function testOnMariaDbAcrossAppServers(): void {
+		$farm = ThrowawayFarm::start( [ 'servers' => 2, 'workers' => 1, 'jobRunner' => false, 'settings' => self::SETTINGS ] );
+		try {
+			$table = $farm->db()->query( "SHOW TABLES LIKE 'npp_password_history'" )->fetch_row();
+			$this->assertSame( [ 'npp_password_history' ], $table, 'update.php created the table from sql/mysql' );
+			$onA = $farm->client( 'A' );
+			$answer = $onA->post( [
+				'action' => 'createaccount', 'username' => 'Odile',
+				'password' => 'odile-Tundra-Beacon-45', 'retype' => 'odile-Tundra-Beacon-45',
+				'createreturnurl' => 'http://127.0.0.1/', 'createtoken' => $onA->token( 'createaccount' ),
+			] );
+			$this->assertSame( 'PASS', $answer['createaccount']['status'] ?? null, json_encode( $answer ) );
+			$this->assertSame( 'PASS', $onA->clientLogin( 'Odile', 'odile-Tundra-Beacon-45' )['clientlogin']['status'] ?? null );
+			$answer = self::change( $onA, 'odile-Meadow-Sparrow-12' );
+			$this->assertSame( 'success', $answer['changeauthenticationdata']['status'] ?? null, json_encode( $answer ) );
+			$onB = $onA->withApiUrl( $farm->apiUrl( 'B' ) );
+			$answer = self::change( $onB, 'odile-Tundra-Beacon-45' );
+			$this->assertStringContainsString( 'This password was one of your last 3 passwords.', json_encode( $answer ) );
+			$hashes = $farm->db()->query( 'SELECT nph_hash FROM npp_password_history JOIN user ON nph_user = user_id'
+				. " WHERE user_name = 'Odile' ORDER BY nph_id DESC" )->fetch_all();
+			$this->assertCount( 2, $hashes );
+			$this->assertTrue( password_verify( 'odile-Meadow-Sparrow-12', $hashes[0][0] ) );
+			$this->assertSame( 'PASS', $farm->client( 'B' )->clientLogin( 'Odile', 'odile-Meadow-Sparrow-12' )['clientlogin']['status'] ?? null );
+		} finally {
+			$farm->stop();
+		}
 	}
 }
