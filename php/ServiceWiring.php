@@ -7,6 +7,8 @@
  */
 
 use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\NativePasswordPolicy\Audit\AuditCounter;
+use MediaWiki\Extension\NativePasswordPolicy\Audit\AuditedChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
 use MediaWiki\Extension\NativePasswordPolicy\History\PasswordHistory;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
@@ -24,6 +26,22 @@ use MediaWiki\MediaWikiServices;
 
 /** @phpcs-require-sorted-array */
 return [
+	'NativePasswordPolicy.AuditCounter' => static function ( MediaWikiServices $services ): AuditCounter {
+		$audit = $services->getMainConfig()->get( 'NativePasswordPolicyAudit' );
+		return new AuditCounter(
+			$services->getMainObjectStash(),
+			LoggerFactory::getInstance( 'NativePasswordPolicy' ),
+			is_array( $audit ) ? $audit : []
+		);
+	},
+	'NativePasswordPolicy.AuditedChecks' => static function ( MediaWikiServices $services ): AuditedChecks {
+		return new AuditedChecks(
+			$services->getService( 'NativePasswordPolicy.AuditCounter' ),
+			$services->getUserGroupManager(),
+			$services->getService( 'NativePasswordPolicy.PasswordHistory' ),
+			$services->getMainConfig()->get( MainConfigNames::PasswordPolicy )['checks'] ?? []
+		);
+	},
 	'NativePasswordPolicy.DeferredPasswordReset' => static function (
 		MediaWikiServices $services
 	): DeferredPasswordReset {

@@ -139,7 +139,7 @@ class TemporaryPasswordGenerator {
 		$password = '';
 		for ( $attempt = 1; $attempt <= self::ATTEMPTS; $attempt++ ) {
 			$password = $this->policyEngine->generatePassword( $native, $user, $policies );
-			$this->history->exempt( $user->getName(), $password );
+			$this->history->exempt( $user->getName(), $password, PasswordHistory::EXEMPT_TEMPORARY );
 			if ( $user->checkPasswordValidity( $password )->isGood() ) {
 				return $password;
 			}

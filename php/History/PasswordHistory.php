@@ -33,13 +33,17 @@ class PasswordHistory {
 
 	public const TABLE = 'npp_password_history';
 
+	/** exempt() kinds */
+	public const EXEMPT_LOGIN = 'login';
+	public const EXEMPT_TEMPORARY = 'temporary';
+
 	/** Most entries kept per account, whatever a policy asks */
 	public const MAX_ENTRIES = 64;
 
 	/** @var string Key of the login marks (random per request: the marks are this request's) */
 	private string $markKey;
 
-	/** @var array<string,true> Keyed hashes of the (user name, password) pairs exempt() was given */
+	/** @var array<string,string> Keyed hashes of the (user name, password) pairs exempt() was given => kind */
 	private array $exempt = [];
 
 	/**
@@ -101,12 +105,19 @@ class PasswordHistory {
 	 * without a lookup: a login with the current password (LoginPasswordProvider), or a
 	 * temporary password just drawn at random (TemporaryPasswordGenerator).
 	 */
-	public function exempt( string $username, string $password ): void {
-		$this->exempt[$this->mark( $username, $password )] = true;
+	public function exempt( string $username, string $password, string $kind = self::EXEMPT_LOGIN ): void {
+		$this->exempt[$this->mark( $username, $password )] = $kind;
+	}
+
+	/**
+	 * @return string|null EXEMPT_LOGIN or EXEMPT_TEMPORARY when exempt() was given the pair
+	 */
+	public function exemptionOf( string $username, string $password ): ?string {
+		return $this->exempt === [] ? null : ( $this->exempt[$this->mark( $username, $password )] ?? null );
 	}
 
 	private function isExempt( string $username, string $password ): bool {
-		return $this->exempt !== [] && isset( $this->exempt[$this->mark( $username, $password )] );
+		return $this->exemptionOf( $username, $password ) !== null;
 	}
 
 	private function mark( string $username, string $password ): string {

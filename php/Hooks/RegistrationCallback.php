@@ -10,6 +10,8 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Hooks;
 
 use MediaWiki\Auth\TemporaryPasswordPrimaryAuthenticationProvider;
 use MediaWiki\Config\ConfigException;
+use MediaWiki\Extension\NativePasswordPolicy\Audit\AuditCounter;
+use MediaWiki\Extension\NativePasswordPolicy\Audit\AuditedChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\NativeTemporaryPasswordProvider;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
 use MediaWiki\Extension\NativePasswordPolicy\Compat\ClassAliases;
@@ -70,6 +72,8 @@ final class RegistrationCallback {
 		global $wgPasswordPolicy;
 
 		$wgPasswordPolicy['checks'][PasswordHistory::CHECK] ??= [ PasswordHistory::class, 'checkPasswordNotInHistory' ];
+		// The entry the audited checks run under (AuditPolicyHandler adds it); never refuses.
+		$wgPasswordPolicy['checks'][AuditCounter::CHECK] ??= [ AuditedChecks::class, 'checkAudited' ];
 	}
 
 	/**
