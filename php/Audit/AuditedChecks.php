@@ -21,12 +21,22 @@ use StatusValue;
  */
 class AuditedChecks {
 
+	/** @var string Key of $counted (random per request) */
+	private string $key;
+
+	/**
+	 * @var array<string,true> Keyed hashes of what this request counted: core checks one
+	 *   password more than once in a login or an account creation, which counts once
+	 */
+	private array $counted = [];
+
 	public function __construct(
 		private readonly AuditCounter $counter,
 		private readonly UserGroupManager $userGroupManager,
 		private readonly PasswordHistory $history,
 		private readonly array $checks
 	) {
+		$this->key = random_bytes( 32 );
 	}
 
 	/**
@@ -88,7 +98,13 @@ class AuditedChecks {
 				continue;
 			}
 			$status = $callable( $entry['value'] ?? null, $user, $password );
-			if ( $status instanceof StatusValue && !$status->isGood() ) {
+			if ( !( $status instanceof StatusValue ) || $status->isGood() ) {
+				continue;
+			}
+			$seen = hash_hmac( 'sha256', implode( "\0", [ $event, $entry['group'], $entry['check'], $user->getName(), $password ] ),
+				$this->key );
+			if ( !isset( $this->counted[$seen] ) ) {
+				$this->counted[$seen] = true;
 				$this->counter->record( $entry['check'], (string)$entry['group'], $event, $user->getName() );
 			}
 		}
