@@ -65,8 +65,8 @@ final class RegistrationCallback {
 	}
 
 	/**
-	 * Makes PasswordNotInHistory usable in policies (off until a policy names it), unless the
-	 * operator gave the name a callable of their own.
+	 * Makes PasswordNotInHistory usable in policies (off until a policy names it), and registers
+	 * the entry audited checks run under, unless the operator gave a name a callable of their own.
 	 */
 	private static function registerHistoryCheck(): void {
 		global $wgPasswordPolicy;

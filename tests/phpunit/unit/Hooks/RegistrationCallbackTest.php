@@ -8,6 +8,8 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Unit\Hooks;
 
+use MediaWiki\Extension\NativePasswordPolicy\Audit\AuditCounter;
+use MediaWiki\Extension\NativePasswordPolicy\Audit\AuditedChecks;
 use MediaWiki\Extension\NativePasswordPolicy\History\PasswordHistory;
 use MediaWiki\Extension\NativePasswordPolicy\Hooks\RegistrationCallback;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
@@ -115,7 +117,8 @@ class RegistrationCallbackTest extends MediaWikiUnitTestCase {
 		RegistrationCallback::onRegistration();
 		$this->assertSame(
 			BeyondCoreChecks::withChecks( MainConfigSchema::PasswordPolicy['default']['checks'] )
-				+ [ PasswordHistory::CHECK => [ PasswordHistory::class, 'checkPasswordNotInHistory' ] ],
+				+ [ PasswordHistory::CHECK => [ PasswordHistory::class, 'checkPasswordNotInHistory' ] ]
+				+ [ AuditCounter::CHECK => [ AuditedChecks::class, 'checkAudited' ] ],
 			$GLOBALS['wgPasswordPolicy']['checks'],
 			'core\'s callables kept; the checks beyond core registered all the same'
 		);
