@@ -21,7 +21,7 @@ final class FailureStatus {
 	 * @return Status
 	 */
 	public static function of( array $failures ): Status {
-		$status = Status::newGood();
+		$status = new Status();
 		foreach ( $failures as $failure ) {
 			if ( $failure['fatal'] ) {
 				$status->fatal( $failure['message'], ...$failure['params'] );

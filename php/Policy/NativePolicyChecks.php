@@ -55,7 +55,7 @@ final class NativePolicyChecks {
 	 * @return StatusValue
 	 */
 	public static function checkMinimalPasswordLength( $policyVal, UserIdentity $user, $password ) {
-		return self::engine()->check( 'MinimalPasswordLength', $policyVal, $user, $password );
+		return ( self::$services === MediaWikiServices::getInstance() ? self::$engine : self::engine() )->check( 'MinimalPasswordLength', $policyVal, $user, $password );
 	}
 
 	/**
@@ -65,7 +65,7 @@ final class NativePolicyChecks {
 	 * @return StatusValue
 	 */
 	public static function checkMinimumPasswordLengthToLogin( $policyVal, UserIdentity $user, $password ) {
-		return self::engine()->check( 'MinimumPasswordLengthToLogin', $policyVal, $user, $password );
+		return ( self::$services === MediaWikiServices::getInstance() ? self::$engine : self::engine() )->check( 'MinimumPasswordLengthToLogin', $policyVal, $user, $password );
 	}
 
 	/**
@@ -75,7 +75,7 @@ final class NativePolicyChecks {
 	 * @return StatusValue
 	 */
 	public static function checkMaximalPasswordLength( $policyVal, UserIdentity $user, $password ) {
-		return self::engine()->check( 'MaximalPasswordLength', $policyVal, $user, $password );
+		return ( self::$services === MediaWikiServices::getInstance() ? self::$engine : self::engine() )->check( 'MaximalPasswordLength', $policyVal, $user, $password );
 	}
 
 	/**
@@ -85,7 +85,7 @@ final class NativePolicyChecks {
 	 * @return StatusValue
 	 */
 	public static function checkPasswordCannotBeSubstringInUsername( $policyVal, UserIdentity $user, $password ) {
-		return self::engine()->check( 'PasswordCannotBeSubstringInUsername', $policyVal, $user, $password );
+		return ( self::$services === MediaWikiServices::getInstance() ? self::$engine : self::engine() )->check( 'PasswordCannotBeSubstringInUsername', $policyVal, $user, $password );
 	}
 
 	/**
@@ -95,7 +95,7 @@ final class NativePolicyChecks {
 	 * @return StatusValue
 	 */
 	public static function checkPasswordCannotMatchDefaults( $policyVal, UserIdentity $user, $password ) {
-		return self::engine()->check( 'PasswordCannotMatchDefaults', $policyVal, $user, $password );
+		return ( self::$services === MediaWikiServices::getInstance() ? self::$engine : self::engine() )->check( 'PasswordCannotMatchDefaults', $policyVal, $user, $password );
 	}
 
 	/**
@@ -105,7 +105,7 @@ final class NativePolicyChecks {
 	 * @return StatusValue
 	 */
 	public static function checkPasswordNotInCommonList( $policyVal, UserIdentity $user, $password ) {
-		return self::engine()->check( 'PasswordNotInCommonList', $policyVal, $user, $password );
+		return ( self::$services === MediaWikiServices::getInstance() ? self::$engine : self::engine() )->check( 'PasswordNotInCommonList', $policyVal, $user, $password );
 	}
 
 	/**
@@ -117,7 +117,7 @@ final class NativePolicyChecks {
 	 * @return StatusValue
 	 */
 	public static function checkMinimalPasswordCodePoints( $policyVal, UserIdentity $user, $password ) {
-		return self::engine()->check( 'MinimalPasswordCodePoints', $policyVal, $user, $password );
+		return ( self::$services === MediaWikiServices::getInstance() ? self::$engine : self::engine() )->check( 'MinimalPasswordCodePoints', $policyVal, $user, $password );
 	}
 
 	/**
@@ -129,7 +129,7 @@ final class NativePolicyChecks {
 	 * @return StatusValue
 	 */
 	public static function checkMaximalPasswordCodePoints( $policyVal, UserIdentity $user, $password ) {
-		return self::engine()->check( 'MaximalPasswordCodePoints', $policyVal, $user, $password );
+		return ( self::$services === MediaWikiServices::getInstance() ? self::$engine : self::engine() )->check( 'MaximalPasswordCodePoints', $policyVal, $user, $password );
 	}
 
 	/**
@@ -141,7 +141,7 @@ final class NativePolicyChecks {
 	 * @return StatusValue
 	 */
 	public static function checkPasswordNotInBreachCorpus( $policyVal, UserIdentity $user, $password ) {
-		return self::engine()->check( 'PasswordNotInBreachCorpus', $policyVal, $user, $password );
+		return ( self::$services === MediaWikiServices::getInstance() ? self::$engine : self::engine() )->check( 'PasswordNotInBreachCorpus', $policyVal, $user, $password );
 	}
 
 	/**
@@ -153,7 +153,7 @@ final class NativePolicyChecks {
 	 * @return StatusValue
 	 */
 	public static function checkPasswordCannotContainContextWords( $policyVal, UserIdentity $user, $password ) {
-		return self::engine()->check( 'PasswordCannotContainContextWords', $policyVal, $user, $password );
+		return ( self::$services === MediaWikiServices::getInstance() ? self::$engine : self::engine() )->check( 'PasswordCannotContainContextWords', $policyVal, $user, $password );
 	}
 
 	/**
@@ -165,7 +165,7 @@ final class NativePolicyChecks {
 	 * @return StatusValue
 	 */
 	public static function checkPasswordCannotContainDeniedWords( $policyVal, UserIdentity $user, $password ) {
-		return self::engine()->check( 'PasswordCannotContainDeniedWords', $policyVal, $user, $password );
+		return ( self::$services === MediaWikiServices::getInstance() ? self::$engine : self::engine() )->check( 'PasswordCannotContainDeniedWords', $policyVal, $user, $password );
 	}
 
 	/**
@@ -177,7 +177,7 @@ final class NativePolicyChecks {
 	 * @return StatusValue
 	 */
 	public static function checkPasswordCannotMatchDeniedPatterns( $policyVal, UserIdentity $user, $password ) {
-		return self::engine()->check( 'PasswordCannotMatchDeniedPatterns', $policyVal, $user, $password );
+		return ( self::$services === MediaWikiServices::getInstance() ? self::$engine : self::engine() )->check( 'PasswordCannotMatchDeniedPatterns', $policyVal, $user, $password );
 	}
 
 	/**
@@ -189,7 +189,7 @@ final class NativePolicyChecks {
 	 * @return StatusValue
 	 */
 	public static function checkPasswordNotInWordLists( $policyVal, UserIdentity $user, $password ) {
-		return self::engine()->check( 'PasswordNotInWordLists', $policyVal, $user, $password );
+		return ( self::$services === MediaWikiServices::getInstance() ? self::$engine : self::engine() )->check( 'PasswordNotInWordLists', $policyVal, $user, $password );
 	}
 
 	/**
@@ -201,7 +201,7 @@ final class NativePolicyChecks {
 	 * @return StatusValue
 	 */
 	public static function checkMinimalPasswordStrength( $policyVal, UserIdentity $user, $password ) {
-		return self::engine()->check( 'MinimalPasswordStrength', $policyVal, $user, $password );
+		return ( self::$services === MediaWikiServices::getInstance() ? self::$engine : self::engine() )->check( 'MinimalPasswordStrength', $policyVal, $user, $password );
 	}
 
 	/** @var array<string,string>|null Method of this class => its check name */

@@ -42,7 +42,7 @@ class PolicyEngine {
 	private $capturedPolicy = null;
 
 	/** The user whose policy was captured */
-	private ?string $capturedUser = null;
+	private ?UserIdentity $capturedSubject = null;
 
 	/** @var array|null The policy of the last evaluation */
 	private ?array $verdictPolicy = null;
@@ -52,6 +52,9 @@ class PolicyEngine {
 
 	/** @var array<string,string> Policy name => why its check cannot run, for such entries of the verdict */
 	private array $verdictUnavailable = [];
+
+	/** The user of the verdict, and its name */
+	private ?UserIdentity $verdictSubject = null;
 
 	private ?string $verdictUser = null;
 
@@ -99,7 +102,7 @@ class PolicyEngine {
 	public function capture( UserIdentity $user, array &$effectivePolicy ): void {
 		$this->forget();
 		$this->capturedPolicy = &$effectivePolicy;
-		$this->capturedUser = $user->getName();
+		$this->capturedSubject = $user;
 	}
 
 	/**
@@ -113,15 +116,24 @@ class PolicyEngine {
 	 * @return Status
 	 */
 	public function check( string $check, $policyVal, UserIdentity $user, $password ): Status {
-		if ( ( $this->verdictPassword !== null || $this->capturedUser !== null ) && is_string( $password ) ) {
-			$username = $user->getName();
-			if ( ( $this->verdictUser === $username && hash_equals( $this->verdictPassword, $password ) )
-				|| ( $this->capturedUser === $username && $this->evaluateCaptured( $user, $password ) )
-			) {
-				$status = $this->fromVerdict( $check, $policyVal, $user, $password );
-				if ( $status ) {
-					return $status;
-				}
+		// The verdict's user and password: the path of every check after the first. Core passes
+		// the same user object to every check of its loop, so that is compared before the name.
+		// The password is compared with ===: both strings come from this request's caller, and
+		// a caller learns nothing from the time it takes.
+		if ( $password === $this->verdictPassword && $this->verdictPassword !== null
+			&& ( $user === $this->verdictSubject || $user->getName() === $this->verdictUser )
+		) {
+			$status = $this->fromVerdict( $check, $policyVal, $user, $password );
+			if ( $status ) {
+				return $status;
+			}
+		} elseif ( $this->capturedSubject !== null && is_string( $password )
+			&& ( $user === $this->capturedSubject || $user->getName() === $this->capturedSubject->getName() )
+			&& $this->evaluateCaptured( $user, $password )
+		) {
+			$status = $this->fromVerdict( $check, $policyVal, $user, $password );
+			if ( $status ) {
+				return $status;
 			}
 		}
 		return $this->checkAlone( $check, $policyVal, $user, $password );
@@ -214,7 +226,8 @@ class PolicyEngine {
 			if ( $unavailable !== null ) {
 				return $this->withoutModule( $check, $policyVal, $user, $password, $unavailable );
 			}
-			return $failures === null ? Status::newGood() : FailureStatus::of( $failures );
+			// new Status(): what Status::newGood() makes, without a call (this path runs for every check).
+			return $failures === null ? new Status() : FailureStatus::of( $failures );
 		}
 		return null;
 	}
@@ -251,6 +264,7 @@ class PolicyEngine {
 			$this->verdictUnavailable = $verdict['unavailable'];
 		}
 		$this->verdictPolicy = $policy;
+		$this->verdictSubject = $user;
 		$this->verdictUser = $user->getName();
 		$this->verdictPassword = $password;
 		return true;
@@ -311,7 +325,7 @@ class PolicyEngine {
 			try {
 				$failures = $native->check( $check, $policyVal, $user->getName(), $password,
 					isset( BeyondCoreChecks::CONTEXT_CHECKS[$check] ) ? $this->contextOf( $user ) : null );
-				return $failures === null ? Status::newGood() : FailureStatus::of( $failures );
+				return $failures === null ? new Status() : FailureStatus::of( $failures );
 			} catch ( EngineException $e ) {
 				return $this->withoutModule( $check, $policyVal, $user, $password, $e->getMessage() );
 			}
@@ -354,10 +368,11 @@ class PolicyEngine {
 	 * marked unused: assigning to it would write into core's variable.
 	 */
 	private function forget(): void {
-		$this->capturedUser = null;
+		$this->capturedSubject = null;
 		$this->verdictPolicy = null;
 		$this->verdictFailures = [];
 		$this->verdictUnavailable = [];
+		$this->verdictSubject = null;
 		$this->verdictUser = null;
 		$this->verdictPassword = null;
 		$this->unanswered = 0;

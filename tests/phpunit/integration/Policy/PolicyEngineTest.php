@@ -96,7 +96,7 @@ class PolicyEngineTest extends MediaWikiIntegrationTestCase {
 		$this->assertNull( $engine->verdictPassword, 'the password is not kept after its evaluation' );
 		$this->assertNull( $engine->verdictPolicy );
 		$this->assertSame( [], $engine->verdictFailures );
-		$this->assertNull( $engine->capturedUser, 'no captured policy waits for its evaluation' );
+		$this->assertNull( $engine->capturedSubject, 'no captured policy waits for its evaluation' );
 	}
 
 	public function testSameAsCoreWithTheDefaultPolicy(): void {
