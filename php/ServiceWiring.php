@@ -7,7 +7,10 @@
  */
 
 use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\NativePasswordPolicy\Audit\AuditCounter;
+use MediaWiki\Extension\NativePasswordPolicy\Audit\AuditedChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
+use MediaWiki\Extension\NativePasswordPolicy\History\PasswordHistory;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CheckProblems;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CommonPasswordsFile;
@@ -24,6 +27,22 @@ use MediaWiki\MediaWikiServices;
 
 /** @phpcs-require-sorted-array */
 return [
+	'NativePasswordPolicy.AuditCounter' => static function ( MediaWikiServices $services ): AuditCounter {
+		$audit = $services->getMainConfig()->get( 'NativePasswordPolicyAudit' );
+		return new AuditCounter(
+			$services->getMainObjectStash(),
+			LoggerFactory::getInstance( 'NativePasswordPolicy' ),
+			is_array( $audit ) ? $audit : []
+		);
+	},
+	'NativePasswordPolicy.AuditedChecks' => static function ( MediaWikiServices $services ): AuditedChecks {
+		return new AuditedChecks(
+			$services->getService( 'NativePasswordPolicy.AuditCounter' ),
+			$services->getUserGroupManager(),
+			$services->getService( 'NativePasswordPolicy.PasswordHistory' ),
+			$services->getMainConfig()->get( MainConfigNames::PasswordPolicy )['checks'] ?? []
+		);
+	},
 	'NativePasswordPolicy.EngineProvider' => static function ( MediaWikiServices $services ): EngineProvider {
 		return new EngineProvider(
 			[ 'commonPasswordsFile' => CommonPasswordsFile::locate() ] + BeyondCoreChecks::engineConfig( $services->getMainConfig() ),
@@ -35,6 +54,13 @@ return [
 		return ModuleStatus::detect(
 			(bool)$services->getMainConfig()->get( 'NativePasswordPolicyAllowCoreFallback' ),
 			$services->get( 'NativePasswordPolicy.ResetDeployment' )->problems()
+		);
+	},
+	'NativePasswordPolicy.PasswordHistory' => static function ( MediaWikiServices $services ): PasswordHistory {
+		$passwordConfig = $services->getMainConfig()->get( MainConfigNames::PasswordConfig );
+		return new PasswordHistory(
+			$services->getDBLoadBalancer(),
+			is_array( $passwordConfig['argon2'] ?? null ) ? $passwordConfig['argon2'] : []
 		);
 	},
 	'NativePasswordPolicy.PolicyEngine' => static function ( MediaWikiServices $services ): PolicyEngine {
@@ -79,7 +105,8 @@ return [
 			new ServiceOptions( TemporaryPasswordGenerator::CONSTRUCTOR_OPTIONS, $services->getMainConfig() ),
 			$services->getService( 'NativePasswordPolicy.PolicyEngine' ),
 			$services->getUserFactory(),
-			LoggerFactory::getInstance( 'NativePasswordPolicy' )
+			LoggerFactory::getInstance( 'NativePasswordPolicy' ),
+			$services->getService( 'NativePasswordPolicy.PasswordHistory' )
 		);
 	},
 ];

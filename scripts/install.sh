@@ -104,7 +104,7 @@ else
 	ini_module="$module_path"
 fi
 # What goes into MediaWiki's extension directory: what the wiki runs, and the tools operators use.
-extension_files=(extension.json README.md php i18n maintenance stubs benches/php benches/passwords.json)
+extension_files=(extension.json README.md php i18n sql maintenance stubs benches/php benches/passwords.json)
 
 can_enable() {
 	$enable && command -v phpenmod >/dev/null && [[ "$ini_dir" == /etc/php/*/mods-available ]]

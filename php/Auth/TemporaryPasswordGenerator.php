@@ -10,6 +10,7 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Auth;
 
 use MediaWiki\Config\ConfigException;
 use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\NativePasswordPolicy\History\PasswordHistory;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
 use MediaWiki\Password\UserPasswordPolicy;
@@ -46,13 +47,15 @@ class TemporaryPasswordGenerator {
 	 * @param PolicyEngine $policyEngine
 	 * @param UserFactory $userFactory
 	 * @param LoggerInterface $logger
+	 * @param PasswordHistory $history Told of each password drawn, which it need not look up
 	 * @throws ConfigException When the alphabet or length is refused
 	 */
 	public function __construct(
 		private readonly ServiceOptions $options,
 		private readonly PolicyEngine $policyEngine,
 		private readonly UserFactory $userFactory,
-		private readonly LoggerInterface $logger
+		private readonly LoggerInterface $logger,
+		private readonly PasswordHistory $history
 	) {
 		$options->assertRequiredOptions( self::CONSTRUCTOR_OPTIONS );
 		if ( NativeModule::isLoaded() ) {
@@ -136,6 +139,7 @@ class TemporaryPasswordGenerator {
 		$password = '';
 		for ( $attempt = 1; $attempt <= self::ATTEMPTS; $attempt++ ) {
 			$password = $this->policyEngine->generatePassword( $native, $user, $policies );
+			$this->history->exempt( $user->getName(), $password, PasswordHistory::EXEMPT_TEMPORARY );
 			if ( $user->checkPasswordValidity( $password )->isGood() ) {
 				return $password;
 			}

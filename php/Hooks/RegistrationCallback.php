@@ -10,9 +10,12 @@ namespace MediaWiki\Extension\NativePasswordPolicy\Hooks;
 
 use MediaWiki\Auth\TemporaryPasswordPrimaryAuthenticationProvider;
 use MediaWiki\Config\ConfigException;
+use MediaWiki\Extension\NativePasswordPolicy\Audit\AuditCounter;
+use MediaWiki\Extension\NativePasswordPolicy\Audit\AuditedChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\NativeTemporaryPasswordProvider;
 use MediaWiki\Extension\NativePasswordPolicy\Auth\TemporaryPasswordGenerator;
 use MediaWiki\Extension\NativePasswordPolicy\Compat\ClassAliases;
+use MediaWiki\Extension\NativePasswordPolicy\History\PasswordHistory;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWiki\Extension\NativePasswordPolicy\Password\NativeArgon2Password;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
@@ -47,6 +50,7 @@ final class RegistrationCallback {
 		SetupProblems::clear();
 		// With or without the module: a policy naming these checks must not break the wiki.
 		BeyondCoreChecks::onRegistration();
+		self::registerHistoryCheck();
 		if ( NativeModule::isLoaded() ) {
 			self::replaceCoreChecks();
 			self::installArgon2();
@@ -59,6 +63,18 @@ final class RegistrationCallback {
 			self::installTemporaryPasswords();
 		}
 		self::reportOnCommandLine();
+	}
+
+	/**
+	 * Makes PasswordNotInHistory usable in policies (off until a policy names it), and registers
+	 * the entry audited checks run under, unless the operator gave a name a callable of their own.
+	 */
+	private static function registerHistoryCheck(): void {
+		global $wgPasswordPolicy;
+
+		$wgPasswordPolicy['checks'][PasswordHistory::CHECK] ??= [ PasswordHistory::class, 'checkPasswordNotInHistory' ];
+		// The entry the audited checks run under (AuditPolicyHandler adds it); never refuses.
+		$wgPasswordPolicy['checks'][AuditCounter::CHECK] ??= [ AuditedChecks::class, 'checkAudited' ];
 	}
 
 	/**

@@ -8,6 +8,7 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Hooks;
 
+use MediaWiki\Extension\NativePasswordPolicy\Audit\AuditCounter;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\PolicyEngine;
 use MediaWiki\Extension\NativePasswordPolicy\Setup\ModuleStatus;
@@ -25,10 +26,12 @@ class SoftwareInfoHandler implements SoftwareInfoHook {
 	/**
 	 * @param ModuleStatus $status
 	 * @param PolicyEngine|null $engine Its problems (unreadable lists, invalid engine settings) are shown too
+	 * @param AuditCounter|null $audit The counts of the checks run in audit mode are shown too
 	 */
 	public function __construct(
 		private readonly ModuleStatus $status,
-		private readonly ?PolicyEngine $engine = null
+		private readonly ?PolicyEngine $engine = null,
+		private readonly ?AuditCounter $audit = null
 	) {
 	}
 
@@ -58,6 +61,26 @@ class SoftwareInfoHandler implements SoftwareInfoHook {
 			$parts[] = '<span class="error">'
 				. $converter->convertMessageValue( $problem )->parse() . '</span>';
 		}
+		$parts = array_merge( $parts, $this->auditLines() );
 		return implode( '<br />', $parts );
+	}
+
+	/**
+	 * @return string[] Wikitext: one line per audited check of a group, with its counts by event
+	 */
+	private function auditLines(): array {
+		$byCheck = [];
+		foreach ( $this->audit ? $this->audit->counts() : [] as $row ) {
+			$byCheck[$row['group'] . "\0" . $row['check']][$row['event']] = $row['count'];
+		}
+		$lines = [];
+		foreach ( $byCheck as $key => $counts ) {
+			[ $group, $check ] = explode( "\0", $key, 2 );
+			$lines[] = wfMessage( 'nativepasswordpolicy-status-audit' )
+				->plaintextParams( $check, $group )
+				->numParams( $counts['login'] ?? 0, $counts['change'] ?? 0, $counts['create'] ?? 0 )
+				->parse();
+		}
+		return $lines;
 	}
 }

@@ -394,6 +394,10 @@ abstract class AbstractThrowawayWiki {
 		}
 		$settings = array_merge( $settings, $moreSettings, [ $extraSettings ] );
 		file_put_contents( "$dir/LocalSettings.php", implode( "\n", $settings ) . "\n", FILE_APPEND );
+		if ( $this->hasExtension() ) {
+			// The extension's table (password history), as an operator's update.php makes it.
+			$this->maintenance( 'update.php', [ '--quick' ] );
+		}
 	}
 
 	/**

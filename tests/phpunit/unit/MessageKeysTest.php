@@ -7,6 +7,7 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Unit;
 
+use MediaWiki\Extension\NativePasswordPolicy\History\PasswordHistory;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\CorePolicyChecks;
 use MediaWikiUnitTestCase;
@@ -78,7 +79,7 @@ class MessageKeysTest extends MediaWikiUnitTestCase {
 	public function testEveryCheckBeyondCoreIsDescribed(): void {
 		$en = self::messages( self::REPO . '/i18n/en.json' );
 		$qqq = self::messages( self::REPO . '/i18n/qqq.json' );
-		foreach ( array_keys( BeyondCoreChecks::METHODS ) as $check ) {
+		foreach ( [ ...array_keys( BeyondCoreChecks::METHODS ), PasswordHistory::CHECK ] as $check ) {
 			$key = 'passwordpolicies-policy-' . strtolower( $check );
 			$this->assertNotEmpty( $en[$key] ?? null, "en.json: $key" );
 			$this->assertStringContainsString( $check, $qqq[$key] ?? '', "qqq.json: $key" );

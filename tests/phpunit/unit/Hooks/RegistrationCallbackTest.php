@@ -8,6 +8,9 @@ declare( strict_types=1 );
 
 namespace MediaWiki\Extension\NativePasswordPolicy\Tests\Unit\Hooks;
 
+use MediaWiki\Extension\NativePasswordPolicy\Audit\AuditCounter;
+use MediaWiki\Extension\NativePasswordPolicy\Audit\AuditedChecks;
+use MediaWiki\Extension\NativePasswordPolicy\History\PasswordHistory;
 use MediaWiki\Extension\NativePasswordPolicy\Hooks\RegistrationCallback;
 use MediaWiki\Extension\NativePasswordPolicy\NativeModule;
 use MediaWiki\Extension\NativePasswordPolicy\Policy\BeyondCoreChecks;
@@ -113,7 +116,9 @@ class RegistrationCallbackTest extends MediaWikiUnitTestCase {
 		$GLOBALS['wgNativePasswordPolicyReplaceCoreChecks'] = false;
 		RegistrationCallback::onRegistration();
 		$this->assertSame(
-			BeyondCoreChecks::withChecks( MainConfigSchema::PasswordPolicy['default']['checks'] ),
+			BeyondCoreChecks::withChecks( MainConfigSchema::PasswordPolicy['default']['checks'] )
+				+ [ PasswordHistory::CHECK => [ PasswordHistory::class, 'checkPasswordNotInHistory' ] ]
+				+ [ AuditCounter::CHECK => [ AuditedChecks::class, 'checkAudited' ] ],
 			$GLOBALS['wgPasswordPolicy']['checks'],
 			'core\'s callables kept; the checks beyond core registered all the same'
 		);
@@ -132,7 +137,15 @@ class RegistrationCallbackTest extends MediaWikiUnitTestCase {
 			}
 		}
 		$this->assertSame( 'MySite\\PasswordChecks::notInList', $checks['PasswordNotInWordLists'], 'the operator\'s callable wins' );
+		$this->assertSame( [ PasswordHistory::class, 'checkPasswordNotInHistory' ], $checks[PasswordHistory::CHECK] );
+		$this->assertIsCallable( $checks[PasswordHistory::CHECK] );
 		$this->assertSame( MainConfigSchema::PasswordPolicy['default']['policies'], $GLOBALS['wgPasswordPolicy']['policies'] );
+	}
+
+	public function testTheOperatorsOwnHistoryCheckWins(): void {
+		$GLOBALS['wgPasswordPolicy']['checks'][PasswordHistory::CHECK] = 'MySite\\PasswordChecks::notReused';
+		RegistrationCallback::onRegistration();
+		$this->assertSame( 'MySite\\PasswordChecks::notReused', $GLOBALS['wgPasswordPolicy']['checks'][PasswordHistory::CHECK] );
 	}
 
 	public function testInvalidSettingOfTheChecksBeyondCoreIsRecordedNotThrown(): void {
