@@ -78,7 +78,6 @@ if $rust; then
 	step "Rust core alone (criterion)"
 	rm -rf target/criterion
 	cargo bench --locked --profile bench-build --bench engine -- "${criterion_args[@]}"
-	report_args+=(--criterion target/criterion)
 
 	step "Input size bounds: every check at 1 KiB, 64 KiB and 1 MiB (criterion)"
 	rm -rf target/criterion/password-ascii target/criterion/password-unicode target/criterion/username
