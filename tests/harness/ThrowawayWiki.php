@@ -205,15 +205,24 @@ final class ThrowawayWiki extends AbstractThrowawayWiki {
 	}
 
 	/**
+	 * The wiki's SQLite database, opened beside MediaWiki (to read what it stored).
+	 *
+	 * @param string $file The main database, or (wiki_jobqueue) the installer's own file of the job queue
+	 */
+	public function database( string $file = 'wiki' ): PDO {
+		$db = new PDO( 'sqlite:' . $this->dir() . "/db/$file.sqlite" );
+		$db->setAttribute( PDO::ATTR_ERRMODE, PDO::ERRMODE_EXCEPTION );
+		$db->setAttribute( PDO::ATTR_TIMEOUT, 30 );
+		return $db;
+	}
+
+	/**
 	 * Jobs in the queue (JobQueueDB's job table: waiting or being run), by type.
 	 *
 	 * @return array<string,int>
 	 */
 	public function jobCounts(): array {
-		// The installer gives SQLite's job queue a database file of its own.
-		$db = new PDO( 'sqlite:' . $this->dir() . '/db/wiki_jobqueue.sqlite' );
-		$db->setAttribute( PDO::ATTR_ERRMODE, PDO::ERRMODE_EXCEPTION );
-		$db->setAttribute( PDO::ATTR_TIMEOUT, 30 );
+		$db = $this->database( 'wiki_jobqueue' );
 		$counts = [];
 		foreach ( $db->query( 'SELECT job_cmd, COUNT(*) FROM job GROUP BY job_cmd' )->fetchAll( PDO::FETCH_NUM ) as [ $type, $count ] ) {
 			$counts[$type] = (int)$count;

@@ -45,14 +45,8 @@ class TemporaryPasswordTest extends TestCase {
 		self::$wiki = null;
 	}
 
-	private static function db(): PDO {
-		$db = new PDO( 'sqlite:' . self::$wiki->dir() . '/db/wiki.sqlite' );
-		$db->setAttribute( PDO::ATTR_ERRMODE, PDO::ERRMODE_EXCEPTION );
-		return $db;
-	}
-
 	private static function userRow( string $name ): array {
-		$query = self::db()->prepare( 'SELECT user_password, user_newpassword FROM user WHERE user_name = ?' );
+		$query = self::$wiki->database()->prepare( 'SELECT user_password, user_newpassword FROM user WHERE user_name = ?' );
 		$query->execute( [ $name ] );
 		return $query->fetch( PDO::FETCH_ASSOC );
 	}
@@ -153,7 +147,7 @@ class TemporaryPasswordTest extends TestCase {
 		$salt = random_bytes( 16 );
 		$pbkdf2 = ':pbkdf2:sha512:30000:64:' . base64_encode( $salt ) . ':'
 			. base64_encode( hash_pbkdf2( 'sha512', $password, $salt, 30000, 64, true ) );
-		self::db()->prepare( 'UPDATE user SET user_password = ? WHERE user_name = ?' )->execute( [ $pbkdf2, $user ] );
+		self::$wiki->database()->prepare( 'UPDATE user SET user_password = ? WHERE user_name = ?' )->execute( [ $pbkdf2, $user ] );
 
 		$this->assertSame( 'PASS', self::$wiki->client()->clientLogin( $user, $password )['clientlogin']['status'] );
 		$upgraded = self::userRow( $user )['user_password'];
@@ -170,7 +164,7 @@ class TemporaryPasswordTest extends TestCase {
 		$password = 'Php-Hashed-Password-5';
 		self::$wiki->createUsers( [ [ 'name' => $user, 'password' => 'Replaced-Below-6' ] ] );
 		$phc = password_hash( $password, PASSWORD_ARGON2ID, [ 'memory_cost' => 19456, 'time_cost' => 2, 'threads' => 1 ] );
-		self::db()->prepare( 'UPDATE user SET user_password = ? WHERE user_name = ?' )->execute( [ ":argon2:$phc", $user ] );
+		self::$wiki->database()->prepare( 'UPDATE user SET user_password = ? WHERE user_name = ?' )->execute( [ ":argon2:$phc", $user ] );
 
 		$this->assertLoginFails( self::$wiki->client(), $user, $password . 'x' );
 		$this->assertSame( 'PASS', self::$wiki->client()->clientLogin( $user, $password )['clientlogin']['status'] );
