@@ -120,23 +120,13 @@ class PolicyEngine {
 		// the same user object to every check of its loop, so that is compared before the name.
 		// The password is compared with ===: both strings come from this request's caller, and
 		// a caller learns nothing from the time it takes.
-		if ( $password === $this->verdictPassword && $this->verdictPassword !== null
-			&& ( $user === $this->verdictSubject || $user->getName() === $this->verdictUser )
-		) {
-			$status = $this->fromVerdict( $check, $policyVal, $user, $password );
-			if ( $status ) {
-				return $status;
-			}
-		} elseif ( $this->capturedSubject !== null && is_string( $password )
-			&& ( $user === $this->capturedSubject || $user->getName() === $this->capturedSubject->getName() )
-			&& $this->evaluateCaptured( $user, $password )
-		) {
-			$status = $this->fromVerdict( $check, $policyVal, $user, $password );
-			if ( $status ) {
-				return $status;
-			}
-		}
-		return $this->checkAlone( $check, $policyVal, $user, $password );
+		$hasVerdict = ( $password === $this->verdictPassword && $this->verdictPassword !== null
+				&& ( $user === $this->verdictSubject || $user->getName() === $this->verdictUser ) )
+			|| ( $this->capturedSubject !== null && is_string( $password )
+				&& ( $user === $this->capturedSubject || $user->getName() === $this->capturedSubject->getName() )
+				&& $this->evaluateCaptured( $user, $password ) );
+		return ( $hasVerdict ? $this->fromVerdict( $check, $policyVal, $user, $password ) : null )
+			?? $this->checkAlone( $check, $policyVal, $user, $password );
 	}
 
 	/**
