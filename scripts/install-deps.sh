@@ -26,6 +26,9 @@ packages=(
 	mariadb-server redis-server php8.2-mysql php8.2-redis php8.2-apcu
 	# MariaDB of a throwaway wiki needs no durability: its fsyncs are skipped (LD_PRELOAD).
 	eatmydata
+	# A throwaway wiki on PostgreSQL (ThrowawayWiki 'database' => 'postgres'): the server, run as
+	# a private instance like MariaDB, and PHP's driver.
+	postgresql php8.2-pgsql
 	"$@"
 )
 
@@ -37,7 +40,7 @@ for package in "${packages[@]}"; do
 done
 
 # Services of the packages the harness runs as private instances (package: service name).
-declare -A services=([mariadb-server]=mariadb [redis-server]=redis-server)
+declare -A services=([mariadb-server]=mariadb [redis-server]=redis-server [postgresql]=postgresql)
 newly_installed() {
 	local package
 	for package in "${missing[@]}"; do

@@ -12,8 +12,9 @@ use PDO;
 use RuntimeException;
 
 /**
- * A throwaway MediaWiki on SQLite, served over HTTP on 127.0.0.1, with an SMTP sink that keeps
- * its mail. Installed in about a second, with or without the extension, and torn down by PID.
+ * A throwaway MediaWiki on SQLite (or PostgreSQL), served over HTTP on 127.0.0.1, with an SMTP
+ * sink that keeps its mail. Installed in about a second, with or without the extension, and
+ * torn down by PID.
  * The core is MediaWiki 1.43 (Debian 13's packages, unpacked by tests/mediawiki/setup.sh) or 1.39
  * (Debian 12's package): see core().
  *
@@ -55,6 +56,9 @@ final class ThrowawayWiki extends AbstractThrowawayWiki {
 	 *     startJobRunner(); web requests run none, `$wgJobRunRate = 0`)
 	 *   - jobRunnerPause (float): seconds between two runs of the job runner (default 0.2)
 	 *   - sitename (string): default "TestWiki"
+	 *   - database (string): 'sqlite' (default) or 'postgres': a private PostgreSQL server of
+	 *     Debian's postgresql package for this wiki alone (data in DIR/postgres, on a free port of
+	 *     127.0.0.1, no durability), installed into by core's installer as an operator does
 	 *   - core (string): MediaWiki core directory (default: core())
 	 * @return self
 	 */
@@ -74,13 +78,20 @@ final class ThrowawayWiki extends AbstractThrowawayWiki {
 			mkdir( "$dir/php.d" );
 			file_put_contents( "$dir/php.d/native_password_policy.ini", "extension={$state['module']}\n" );
 		}
-		$wiki->install(
-			[ '--dbtype', 'sqlite', '--dbpath', "$dir/db", '--dbname', 'wiki' ],
-			$wiki->url(),
-			$options['sitename'] ?? 'TestWiki',
-			[],
-			$options['settings'] ?? ''
-		);
+		$database = $options['database'] ?? 'sqlite';
+		try {
+			if ( $database === 'postgres' ) {
+				$databaseOptions = $wiki->startPostgres();
+			} elseif ( $database === 'sqlite' ) {
+				$databaseOptions = [ '--dbtype', 'sqlite', '--dbpath', "$dir/db", '--dbname', 'wiki' ];
+			} else {
+				throw new RuntimeException( "Unknown database '$database' (sqlite or postgres)" );
+			}
+			$wiki->install( $databaseOptions, $wiki->url(), $options['sitename'] ?? 'TestWiki', [], $options['settings'] ?? '' );
+		} catch ( RuntimeException $e ) {
+			$wiki->stop( true );
+			throw $e;
+		}
 		try {
 			$wiki->startSmtpSink( (bool)( $options['echoMail'] ?? false ) );
 			if ( $state['server'] === 'fpm' ) {
@@ -205,11 +216,19 @@ final class ThrowawayWiki extends AbstractThrowawayWiki {
 	}
 
 	/**
-	 * The wiki's SQLite database, opened beside MediaWiki (to read what it stored).
+	 * The wiki's database, opened beside MediaWiki (to read what it stored): its SQLite file,
+	 * or on PostgreSQL a connection as the wiki's own database user, in MediaWiki's schema.
 	 *
-	 * @param string $file The main database, or (wiki_jobqueue) the installer's own file of the job queue
+	 * @param string $file SQLite: the main database, or (wiki_jobqueue) the installer's own file of the job queue
 	 */
 	public function database( string $file = 'wiki' ): PDO {
+		if ( isset( $this->state['postgres'] ) ) {
+			$postgres = $this->state['postgres'];
+			$db = new PDO( "pgsql:host=127.0.0.1;port={$postgres['port']};dbname=wiki", $postgres['user'], $postgres['password'] );
+			$db->setAttribute( PDO::ATTR_ERRMODE, PDO::ERRMODE_EXCEPTION );
+			$db->exec( 'SET search_path TO mediawiki' );
+			return $db;
+		}
 		$db = new PDO( 'sqlite:' . $this->dir() . "/db/$file.sqlite" );
 		$db->setAttribute( PDO::ATTR_ERRMODE, PDO::ERRMODE_EXCEPTION );
 		$db->setAttribute( PDO::ATTR_TIMEOUT, 30 );
@@ -253,6 +272,56 @@ final class ThrowawayWiki extends AbstractThrowawayWiki {
 			}
 			usleep( 20_000 );
 		}
+	}
+
+	/**
+	 * Starts this wiki's own PostgreSQL server: a cluster made by the package's initdb in
+	 * DIR/postgres (superuser password authentication, on 127.0.0.1 and a socket there), without
+	 * fsync. PostgreSQL refuses to run as root: as root, its files and processes belong to the
+	 * package's system user `postgres`.
+	 *
+	 * @return string[] The installer's options for it (it creates the wiki's database and user)
+	 */
+	private function startPostgres(): array {
+		$binaries = glob( '/usr/lib/postgresql/*/bin/postgres' ) ?: [];
+		natsort( $binaries );
+		$postgres = end( $binaries );
+		if ( !$postgres || !extension_loaded( 'pgsql' ) ) {
+			throw new RuntimeException( 'PostgreSQL or PHP\'s pgsql is missing: run scripts/install-deps.sh (postgresql php8.2-pgsql)' );
+		}
+		$bin = dirname( $postgres );
+		$dir = $this->dir();
+		$home = "$dir/postgres";
+		Processes::makeDirs( "$home/data" );
+		$superPassword = bin2hex( random_bytes( 12 ) );
+		file_put_contents( "$home/pwfile", $superPassword . "\n" );
+		$as = [];
+		if ( Processes::isRoot() ) {
+			chmod( $dir, 0711 );
+			Processes::run( [ '/bin/chown', '-R', 'postgres:postgres', $home ], [ 'PATH' => '/usr/bin:/bin' ] );
+			$as = [ '/usr/sbin/runuser', '-u', 'postgres', '--' ];
+		}
+		[ $code, $out, $err ] = Processes::run( array_merge( $as, [
+			"$bin/initdb", '--pgdata', "$home/data", '--username', 'postgres', '--pwfile', "$home/pwfile",
+			'--auth', 'scram-sha-256', '--encoding', 'UTF8', '--locale', 'C', '--no-sync',
+		] ), [ 'PATH' => '/usr/bin:/bin', 'LC_ALL' => 'C' ] );
+		unlink( "$home/pwfile" );
+		if ( $code !== 0 ) {
+			throw new RuntimeException( "initdb failed ($code): $out $err" );
+		}
+		$port = Processes::freePort();
+		$log = "$dir/logs/postgres.log";
+		$this->state['pids']['postgres'] = Processes::spawn( array_merge( $as, [
+			$postgres, '-D', "$home/data", '-p', (string)$port, '-k', $home,
+			'-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+		] ), [ 'LC_ALL' => 'C' ], $log );
+		Processes::waitForPort( $port, $log, $this->state['pids']['postgres'], 30.0 );
+		$this->state['postgres'] = [ 'port' => $port, 'user' => 'wikiuser', 'password' => bin2hex( random_bytes( 12 ) ) ];
+		return [
+			'--dbtype', 'postgres', '--dbserver', '127.0.0.1', '--dbport', (string)$port, '--dbname', 'wiki',
+			'--dbuser', $this->state['postgres']['user'], '--dbpass', $this->state['postgres']['password'],
+			'--installdbuser', 'postgres', '--installdbpass', $superPassword,
+		];
 	}
 
 	private function startServer( int $workers ): void {

@@ -19,7 +19,8 @@ use PHPUnit\Framework\TestCase;
  * creation and its password changes over the API recorded as Argon2id hashes (PHP's
  * password_verify() accepts them), a reused password refused with the translated message,
  * the history pruned to N, and logins with the current password not forced to change although
- * the policy entry says forceChange. On SQLite (a single server) and on MariaDB (a farm of two app
+ * the policy entry says forceChange. On SQLite (a single server), on PostgreSQL (the PostgreSQL
+ * schema file, through core's installer and update.php) and on MariaDB (a farm of two app
  * servers: the MySQL schema file, a change on one server refused on the other).
  *
  * @coversNothing
@@ -149,6 +150,71 @@ class PasswordHistoryTest extends TestCase {
 		$hashes = self::hashes( 'Ruth' );
 		$this->assertCount( 2, $hashes );
 		$this->assertTrue( password_verify( 'ruth-Juniper-Falcon-64', $hashes[0] ) );
+	}
+
+	public function testOnPostgreSql(): void {
+		$wiki = ThrowawayWiki::start( [ 'database' => 'postgres', 'settings' => self::SETTINGS ] );
+		try {
+			$db = $wiki->database();
+			$columns = $db->query( "SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns"
+				. " WHERE table_schema = 'mediawiki' AND table_name = 'npp_password_history' ORDER BY ordinal_position" )
+				->fetchAll( PDO::FETCH_ASSOC );
+			$this->assertSame( [ 'nph_id', 'nph_user', 'nph_hash', 'nph_timestamp' ], array_column( $columns, 'column_name' ),
+				'update.php created the table from sql/postgres: ' . json_encode( $columns ) );
+			$this->assertSame( [ 'integer', 'integer', 'text', 'timestamp with time zone' ], array_column( $columns, 'data_type' ) );
+			$this->assertSame( [ 'NO', 'NO', 'NO', 'NO' ], array_column( $columns, 'is_nullable' ) );
+			$this->assertStringStartsWith( 'nextval(', (string)$columns[0]['column_default'] );
+			$index = $db->query( "SELECT indexdef FROM pg_indexes WHERE schemaname = 'mediawiki' AND indexname = 'nph_user_id'" )->fetchColumn();
+			$this->assertStringContainsString( '(nph_user, nph_id)', (string)$index );
+			// A second update.php finds the table and changes nothing.
+			$this->assertStringContainsString( 'npp_password_history', $wiki->maintenance( 'update.php', [ '--quick' ] ) );
+
+			$client = $wiki->client();
+			$answer = $client->post( [
+				'action' => 'createaccount', 'username' => 'Pilar',
+				'password' => 'pilar-Harbor-Quill-38', 'retype' => 'pilar-Harbor-Quill-38',
+				'createreturnurl' => 'http://127.0.0.1/', 'createtoken' => $client->token( 'createaccount' ),
+			] );
+			$this->assertSame( 'PASS', $answer['createaccount']['status'] ?? null, json_encode( $answer ) );
+			$hashes = static function () use ( $db ): array {
+				// "user" is a reserved word in PostgreSQL: quoted, as core's schema names the table.
+				$query = $db->prepare( 'SELECT nph_hash FROM npp_password_history JOIN "user" ON nph_user = user_id'
+					. ' WHERE user_name = ? ORDER BY nph_id DESC' );
+				$query->execute( [ 'Pilar' ] );
+				return $query->fetchAll( PDO::FETCH_COLUMN );
+			};
+			$this->assertCount( 1, $hashes(), 'the creation is recorded' );
+			$this->assertSame( 'PASS', $client->clientLogin( 'Pilar', 'pilar-Harbor-Quill-38' )['clientlogin']['status'] ?? null );
+			foreach ( [ 'pilar-Cedar-Lark-51', 'pilar-Onyx-Brook-26', 'pilar-Fennel-Kite-73' ] as $password ) {
+				$answer = self::change( $client, $password );
+				$this->assertSame( 'success', $answer['changeauthenticationdata']['status'] ?? null, json_encode( $answer ) );
+			}
+			$stored = $hashes();
+			$this->assertCount( 3, $stored, 'pruned to 3' );
+			$this->assertTrue( password_verify( 'pilar-Fennel-Kite-73', $stored[0] ) );
+			$this->assertTrue( password_verify( 'pilar-Cedar-Lark-51', $stored[2] ) );
+			$answer = self::change( $client, 'pilar-Onyx-Brook-26' );
+			$this->assertStringContainsString( 'This password was one of your last 3 passwords.', json_encode( $answer ) );
+			$this->assertArrayNotHasKey( 'changeauthenticationdata', $answer );
+			$answer = self::change( $client, 'pilar-Harbor-Quill-38' );
+			$this->assertSame( 'success', $answer['changeauthenticationdata']['status'] ?? null, 'out of the history: ' . json_encode( $answer ) );
+			$this->assertSame( 'PASS', $wiki->client()->clientLogin( 'Pilar', 'pilar-Harbor-Quill-38' )['clientlogin']['status'] ?? null );
+
+			// The queued reset in PostgreSQL's job table; its temporary password is not history.
+			$wiki->createUsers( [ [ 'name' => 'Quinn', 'password' => 'quinn-Basalt-Otter-19', 'email' => 'quinn@example.org' ] ] );
+			$reset = $wiki->client();
+			$this->assertSame( [ 'resetpassword' => [ 'status' => 'success' ] ],
+				$reset->post( [ 'action' => 'resetpassword', 'user' => 'Quinn', 'token' => $reset->token() ] ) );
+			$this->assertSame( 1, $wiki->queuedJobs( 'nativePasswordPolicyReset' ) );
+			$wiki->runJobs();
+			$this->assertSame( 0, $wiki->queuedJobs() );
+			$temporary = $wiki->waitForMails( 1 )[0]->temporaryPassword();
+			$this->assertIsString( $temporary );
+			$this->assertSame( 'UI', $wiki->client()->clientLogin( 'Quinn', $temporary )['clientlogin']['status'] ?? null );
+			$this->assertSame( '', $wiki->log( 'exception.log' ) . $wiki->log( 'dberror.log' ) );
+		} finally {
+			$wiki->stop();
+		}
 	}
 
 	public function testOnMariaDbAcrossAppServers(): void {
