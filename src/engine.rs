@@ -282,9 +282,9 @@ impl Engine {
 
     /// Each check of a policy, one by one on one derivation of the password (see
     /// [`policy::evaluate_each`]).
-    pub fn evaluate_each(
+    pub fn evaluate_each<'v>(
         &self,
-        checks: &[(CheckId, &PolicyValue)],
+        checks: impl IntoIterator<Item = (CheckId, &'v PolicyValue)>,
         subject: &Subject<'_>,
         password: &[u8],
     ) -> Vec<Result<Vec<Failure>, Error>> {

@@ -1,8 +1,9 @@
 //! Conversions between PHP values and core types.
 
 use ext_php_rs::boxed::ZBox;
+use ext_php_rs::ffi::{Bucket, IS_UNDEF};
 use ext_php_rs::flags::DataType;
-use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
+use ext_php_rs::types::{ArrayKey, ZendHashTable, ZendStr, Zval};
 
 use super::exception::EngineError;
 use crate::Error;
@@ -214,32 +215,57 @@ pub(super) fn verdict(
     Ok(table)
 }
 
+/// `HASH_FLAG_PACKED` of zend_hash.h (a macro, so not in the bindings): the array is a list,
+/// whose elements have no string keys.
+const HASH_FLAG_PACKED: u32 = 1 << 2;
+
+/// The string-keyed elements of a PHP array, in order, read from its buckets. ext-php-rs's
+/// iterator calls into PHP three times a step (about 125 instructions); an effective policy is
+/// read this way on every evaluation.
+fn string_keyed(table: &ZendHashTable) -> impl Iterator<Item = (&ZendStr, &Zval)> {
+    // SAFETY: `u.flags` is always initialised. An array that is not packed keeps its elements
+    // in `arData`, `nNumUsed` buckets; the array is borrowed for as long as the slice.
+    let buckets: &[Bucket] = unsafe {
+        if table.u.flags & HASH_FLAG_PACKED != 0 || table.nNumUsed == 0 {
+            &[]
+        } else {
+            std::slice::from_raw_parts(table.__bindgen_anon_1.arData, table.nNumUsed as usize)
+        }
+    };
+    buckets.iter().filter_map(|bucket| {
+        // A deleted element stays as an UNDEF bucket (Z_TYPE, the low byte of type_info, read
+        // directly: get_type() is a call); an integer key has no key string.
+        // SAFETY: every zval's type_info is initialised.
+        if unsafe { bucket.val.u1.type_info } & 0xff == IS_UNDEF {
+            return None;
+        }
+        // SAFETY: a non-null key of a live bucket is a zend_string owned by the array.
+        let key = unsafe { bucket.key.as_ref() }?;
+        Some((key, &bucket.val))
+    })
+}
+
 /// One entry of a MediaWiki effective policy that the module evaluates.
-pub(super) struct NamedEntry {
-    /// The entry's key in the policy (a PHP string, referenced, not copied).
-    name: Zval,
+pub(super) struct NamedEntry<'a> {
+    /// The entry's key in the policy (PHP's string, referenced, not copied).
+    name: &'a ZendStr,
     pub(super) check: CheckId,
     pub(super) value: PolicyValue,
     /// The configured value itself, for the failures' parameters.
-    zval: Zval,
+    zval: &'a Zval,
 }
 
 /// The entries of `policy` (name => value or ['value' => value, ...]) that `checks` (name =>
 /// native check) names, with a value of a type the module takes; the others are left out.
 /// Keys are read as PHP holds them, so that skipped entries cost no allocation.
-pub(super) fn mediawiki_policy(
-    policy: &ZendHashTable,
+pub(super) fn mediawiki_policy<'a>(
+    policy: &'a ZendHashTable,
     checks: &ZendHashTable,
-) -> Converted<Vec<NamedEntry>> {
+) -> Converted<Vec<NamedEntry<'a>>> {
     let mut entries = Vec::with_capacity(checks.len().min(policy.len()));
-    let mut iter = policy.iter();
-    while let Some((key, settings)) = iter.next_zval() {
-        // A string key of a PHP array is never numeric (PHP stores those as integers), so it is
-        // looked up as it is, with the hash PHP already computed.
-        let Some(check) = key
-            .zend_str()
-            .and_then(|name| checks.get(ArrayKey::ZendString(name)))
-        else {
+    for (name, settings) in string_keyed(policy) {
+        // Looked up with the hash PHP already computed for the key.
+        let Some(check) = checks.get(ArrayKey::ZendString(name)) else {
             continue;
         };
         let check = check
@@ -250,8 +276,8 @@ pub(super) fn mediawiki_policy(
         let check = CheckId::from_name(check).ok_or_else(|| unknown_check(check))?;
         let settings = settings.dereference();
         let value = match settings.array() {
-            Some(table) => match table.get(ArrayKey::Str("value")) {
-                Some(value) => value.dereference(),
+            Some(table) => match string_keyed(table).find(|(key, _)| key.as_bytes() == b"value") {
+                Some((_, value)) => value.dereference(),
                 None => continue,
             },
             None => settings,
@@ -260,10 +286,10 @@ pub(super) fn mediawiki_policy(
             continue;
         };
         entries.push(NamedEntry {
-            name: key,
+            name,
             check,
             value: policy_value,
-            zval: value.shallow_clone(),
+            zval: value,
         });
     }
     Ok(entries)
@@ -286,13 +312,11 @@ pub(super) fn outcomes_by_name(
     let mut failures = ZendHashTable::new();
     let mut unavailable = ZendHashTable::new();
     for (entry, outcome) in entries.iter().zip(outcomes) {
-        let Some(name) = entry.name.zend_str() else {
-            continue;
-        };
+        let name = ArrayKey::ZendString(entry.name);
         match outcome {
             Ok(list) if list.is_empty() => {}
             Ok(list) => {
-                let list = failure_list(list.iter().map(|f| (None, f)), &entry.zval)?;
+                let list = failure_list(list.iter().map(|f| (None, f)), entry.zval)?;
                 failures.insert(name, list).map_err(table_error)?;
             }
             Err(error) => {

@@ -135,8 +135,8 @@ impl PhpEngine {
             let entries = convert::mediawiki_policy(policy, checks)?;
             let context = convert::SubjectContext::from_table(context)?;
             let subject = context.subject(&username);
-            let checks: Vec<_> = entries.iter().map(|e| (e.check, &e.value)).collect();
-            let outcomes = self.engine.evaluate_each(&checks, &subject, &password);
+            let checks = entries.iter().map(|e| (e.check, &e.value));
+            let outcomes = self.engine.evaluate_each(checks, &subject, &password);
             convert::outcomes_by_name(&entries, &outcomes)
         })
     }

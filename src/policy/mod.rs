@@ -404,16 +404,16 @@ pub fn evaluate(
 /// Each check of a policy on one derivation of the password (normalised, folded, … once for
 /// all of them, as in [`evaluate`]): the failures of each entry, or why its check cannot run,
 /// which concerns that entry alone. What a caller needs to answer check by check.
-pub fn evaluate_each(
-    checks: &[(CheckId, &PolicyValue)],
+pub fn evaluate_each<'v>(
+    checks: impl IntoIterator<Item = (CheckId, &'v PolicyValue)>,
     subject: &Subject<'_>,
     password: &[u8],
     resources: &Resources<'_>,
 ) -> Vec<Result<Vec<Failure>, Error>> {
     let candidate = Candidate::new(password, resources);
     checks
-        .iter()
-        .map(|(check, value)| run_candidate(*check, value, subject, &candidate, resources))
+        .into_iter()
+        .map(|(check, value)| run_candidate(check, value, subject, &candidate, resources))
         .collect()
 }
 
@@ -451,7 +451,7 @@ mod tests {
             (CheckId::PasswordCannotBeSubstringInUsername, &yes),
             (CheckId::PasswordNotInCommonList, &yes),
         ];
-        let outcomes = evaluate_each(&checks, &subject, b"amp", &Resources::default());
+        let outcomes = evaluate_each(checks, &subject, b"amp", &Resources::default());
         assert_eq!(outcomes.len(), 3);
         assert_eq!(outcomes[0].as_ref().unwrap()[0].message, "passwordtooshort");
         assert_eq!(

@@ -210,6 +210,31 @@ class EngineTest extends TestCase {
 		);
 	}
 
+	public function testEvaluatePolicyReadsEveryShapeOfPhpArray(): void {
+		// The module reads the policy's own storage: deleted elements, integer keys, lists,
+		// references and arrays grown past their first size must all read as PHP reads them.
+		$engine = $this->engine();
+		$checks = [ 'MinimalPasswordLength' => 'MinimalPasswordLength', 'MaximalPasswordLength' => 'MaximalPasswordLength' ];
+		$policy = [ 'Gone' => 1, 7 => 'an integer key', 'MinimalPasswordLength' => [ 'x' => 1, 'value' => 30 ] ];
+		for ( $i = 0; $i < 40; $i++ ) {
+			$policy["Filler$i"] = $i;
+		}
+		// Unset after the growth, which compacts: these stay as holes in the storage.
+		unset( $policy['Gone'], $policy['Filler0'], $policy['Filler39'], $policy['MinimalPasswordLength']['x'] );
+		$maximum = 5;
+		$policy['MaximalPasswordLength'] = [ 'value' => &$maximum ];
+		$maximum = 6;
+		$verdict = $engine->evaluatePolicy( 'Example', 'Correct-Horse-Battery', $policy, $checks );
+		$this->assertSame( 2, $verdict['evaluated'] );
+		$this->assertSame( [ 'MinimalPasswordLength', 'MaximalPasswordLength' ], array_keys( $verdict['failures'] ) );
+		$this->assertSame( [ 30 ], $verdict['failures']['MinimalPasswordLength'][0]['params'] );
+		$this->assertSame( [ 6 ], $verdict['failures']['MaximalPasswordLength'][0]['params'] );
+		// A list has no names: nothing in it is a policy entry, nor is a value's list.
+		$this->assertSame( 0, $engine->evaluatePolicy( 'Example', 'x', [ 30, 40 ], $checks ) );
+		$this->assertSame( 0, $engine->evaluatePolicy( 'Example', 'x', [ 'MinimalPasswordLength' => [ 30 ] ], $checks ) );
+		$this->assertSame( 0, $engine->evaluatePolicy( 'Example', 'x', [], $checks ) );
+	}
+
 	public function testEvaluatePolicyReportsAnEntryThatCannotRunAlone(): void {
 		$verdict = ( new Engine( '{}' ) )->evaluatePolicy( 'Example', "Zq9\0secret", [
 			'MinimalPasswordLength' => 20,
