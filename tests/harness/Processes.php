@@ -17,6 +17,13 @@ use RuntimeException;
 final class Processes {
 
 	/**
+	 * @var array<int,string> When each process spawn() started ran (its start time after boot,
+	 *   from /proc), by PID: PIDs are reused (pid_max is 32,768 here, and a test run starts
+	 *   thousands of processes), and a stale PID must never stop another process's group.
+	 */
+	private static array $startTimes = [];
+
+	/**
 	 * Starts a command in its own session (so its whole process group can be stopped), detached
 	 * from this process, with output to $log.
 	 *
@@ -36,10 +43,14 @@ final class Processes {
 		if ( $pid <= 0 ) {
 			throw new RuntimeException( 'Could not start ' . $command[0] );
 		}
+		self::$startTimes[$pid] = self::startTime( $pid ) ?? '';
 		return $pid;
 	}
 
-	/** Whether the process is alive (a zombie counts as gone). */
+	/**
+	 * Whether the process is alive (a zombie counts as gone, and so does a process that now has
+	 * the PID of one spawn() started in this PHP process).
+	 */
 	public static function isRunning( int $pid ): bool {
 		if ( $pid <= 0 || !posix_kill( $pid, 0 ) ) {
 			return false;
@@ -47,7 +58,21 @@ final class Processes {
 		// Reap it if it is our child, so that a dead one does not linger as a zombie.
 		pcntl_waitpid( $pid, $status, WNOHANG );
 		$stat = @file_get_contents( "/proc/$pid/stat" );
-		return $stat !== false && substr( $stat, strrpos( $stat, ')' ) + 2, 1 ) !== 'Z';
+		if ( $stat === false || substr( $stat, strrpos( $stat, ')' ) + 2, 1 ) === 'Z' ) {
+			return false;
+		}
+		return !isset( self::$startTimes[$pid] ) || self::$startTimes[$pid] === self::startTime( $pid );
+	}
+
+	/** Field 22 of /proc/PID/stat: when the process started, in clock ticks after boot. */
+	private static function startTime( int $pid ): ?string {
+		$stat = @file_get_contents( "/proc/$pid/stat" );
+		if ( $stat === false ) {
+			return null;
+		}
+		// The fields after the command name, which is in parentheses and may hold spaces.
+		$fields = explode( ' ', substr( $stat, strrpos( $stat, ')' ) + 2 ) );
+		return $fields[19] ?? null;
 	}
 
 	/**
