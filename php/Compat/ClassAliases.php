@@ -107,11 +107,36 @@ final class ClassAliases {
 				AutoLoader::autoload( $class );
 			}
 		} );
+		// Where core's autoloader has every namespaced name (1.43), the autoloaders below would
+		// only cost: the first of them is asked for every class of every request.
+		if ( !self::$registered->aliasesNeeded() ) {
+			return;
+		}
 		// Last in the queue: reached only for a name every other autoloader failed to load.
 		spl_autoload_register( [ self::$registered, 'autoloadNamespaced' ] );
 		// First in the queue: a 1.39 class loaded from now on gets its namespaced name at once.
 		spl_autoload_register( [ self::$registered, 'autoloadOld' ], true, true );
 		self::$registered->declareForLoadedClasses();
+	}
+
+	/**
+	 * Whether some name of the table is one that core cannot load (the aliases declared here
+	 * aside) while it can load, or has loaded, the class's 1.39 name. Unknown before MediaWiki's autoloader is
+	 * loaded (a maintenance script's early registration): then they are taken as needed.
+	 */
+	public function aliasesNeeded(): bool {
+		if ( !class_exists( AutoLoader::class, false ) ) {
+			return true;
+		}
+		foreach ( $this->oldNameOf as $lower => $old ) {
+			$namespaced = $this->namespacedNames[$lower];
+			$coreHasIt = AutoLoader::find( $namespaced ) !== null
+				|| ( self::isDeclared( $namespaced ) && !in_array( $namespaced, $this->declared, true ) );
+			if ( !$coreHasIt && ( self::isDeclared( $old ) || AutoLoader::find( $old ) !== null ) ) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
