@@ -3,8 +3,9 @@
  * What the rollout features cost a login and a password change, on nginx + php-fpm: MediaWiki
  * core against the extension, without and with the rollout features, side by side in one run.
  *
- * Three throwaway wikis with the same accounts, served by the same kind of stack (nginx in
- * front of a static php-fpm pool, opcache on, tests/harness/ThrowawayWiki.php 'server' => 'fpm'):
+ * Four throwaway wikis with the same accounts, served by the same kind of stack (nginx in
+ * front of a static php-fpm pool, opcache and APCu on, tests/harness/ThrowawayWiki.php
+ * 'server' => 'fpm'):
  *
  *   core            MediaWiki alone
  *   extension       the extension with its defaults (core's policy, evaluated natively)
@@ -103,6 +104,7 @@ try {
 			'extension' => $variant['extension'],
 			'server' => 'fpm',
 			'workers' => $workers,
+			'apcu' => true,
 			'settings' => $variant['settings'],
 		] );
 		$wikis[$label]->createUsers( $users );
@@ -219,7 +221,7 @@ try {
 
 $run = [
 	'setup' => sprintf(
-		'nginx %s + php-fpm %s (static pool of %d workers per wiki, opcache on), SQLite, MediaWiki %s; %d cores, '
+		'nginx %s + php-fpm %s (static pool of %d workers per wiki, opcache and APCu on), SQLite, MediaWiki %s; %d cores, '
 			. 'load average at the end %.2f %.2f %.2f. Breach corpus of %s passwords; history N = %d at Argon2id '
 			. 'm = %d KiB, t = %d, p = %d; core\'s $wgPasswordDefault %s. %d login rounds and %d change rounds, '
 			. 'wikis in random order each round. Client-side times (curl), in ms.',

@@ -95,6 +95,9 @@ final class LoadStack {
 					'extension' => $label === 'extension',
 					'server' => 'fpm',
 					'workers' => $workers,
+					// A production server's local cache (MediaWiki's extension registry among
+					// what it keeps); Debian's PHP here runs without APCu unless a pool loads it.
+					'apcu' => true,
 					'settings' => self::SETTINGS . "\n" . $extraSettings,
 					'jobRunner' => $jobRunner && $label === 'extension',
 					// A run every second, as the farm's runner: each run of runJobs.php costs

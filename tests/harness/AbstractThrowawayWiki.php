@@ -489,6 +489,24 @@ abstract class AbstractThrowawayWiki {
 	}
 
 	/**
+	 * Loads APCu in the scan directory $confDir/conf.d of a pool written by writeFpmPool(), when
+	 * Debian's configuration does not load it already (scripts/install-deps.sh leaves it off for
+	 * every other PHP): a production wiki's local server cache, which MediaWiki uses for its
+	 * extension registry, its localisation and the module's shared state.
+	 */
+	protected static function loadApcu( string $confDir ): void {
+		static $loadedBy = [];
+		$binary = self::fpmBinary();
+		if ( !isset( $loadedBy[$binary] ) ) {
+			[ , $modules ] = Processes::run( [ $binary, '-m' ], [ 'PATH' => '/usr/bin:/bin' ] );
+			$loadedBy[$binary] = (bool)preg_match( '/^apcu$/mi', $modules );
+		}
+		if ( !$loadedBy[$binary] ) {
+			file_put_contents( "$confDir/conf.d/apcu.ini", "extension=apcu.so\napc.enabled=1\napc.shm_size=32M\n" );
+		}
+	}
+
+	/**
 	 * Starts the php-fpm master of $confDir (written by writeFpmPool()) in the foreground of its
 	 * own session and waits for its port. PHP_INI_SCAN_DIR adds $confDir/conf.d after Debian's
 	 * own scan directory (the leading ':' keeps the compiled-in one, so opcache and the rest load

@@ -450,14 +450,11 @@ final class ThrowawayFarm extends AbstractThrowawayWiki {
 	}
 
 	/**
-	 * Each app server's php-fpm configuration (DIR/fpm-NAME), APCu loaded in its scan
-	 * directory when Debian's configuration does not load it (scripts/install-deps.sh leaves it
-	 * off for every other PHP), and nginx's (DIR/nginx).
+	 * Each app server's php-fpm configuration (DIR/fpm-NAME), with APCu (loadApcu()), and
+	 * nginx's (DIR/nginx).
 	 */
 	private function writeAppServers(): void {
 		$dir = $this->dir();
-		[ , $modules ] = Processes::run( [ self::fpmBinary(), '-m' ], [ 'PATH' => '/usr/bin:/bin' ] );
-		$loadApcu = !preg_match( '/^apcu$/mi', $modules );
 		$upstream = [ 'upstream farm_app_servers {' ];
 		// The app server that answered, from the address nginx passed the request to (the last
 		// one when it had to retry on another).
@@ -469,9 +466,7 @@ final class ThrowawayFarm extends AbstractThrowawayWiki {
 				"$dir/logs/php-fpm-$name.log", "$dir/logs/php-error-$name.log",
 				[ 'MW_CONFIG_FILE' => "$dir/LocalSettings.php", 'NPP_FARM_SERVER' => $name ]
 			);
-			if ( $loadApcu ) {
-				file_put_contents( "$dir/fpm-$name/conf.d/apcu.ini", "extension=apcu.so\napc.enabled=1\napc.shm_size=32M\n" );
-			}
+			self::loadApcu( "$dir/fpm-$name" );
 			$upstream[] = "\tserver 127.0.0.1:{$server['fpmPort']};";
 			$names[] = "\t\"~127\\.0\\.0\\.1:{$server['fpmPort']}\$\" $name;";
 			$direct = array_merge(

@@ -51,6 +51,9 @@ final class ThrowawayWiki extends AbstractThrowawayWiki {
 	 *     static php-fpm pool size (default 2)
 	 *   - opcache (bool): fpm only, opcache on (default true; the built-in server runs the CLI's
 	 *     configuration, opcache off)
+	 *   - apcu (bool): fpm only, APCu loaded in the pool as on a production server (default false:
+	 *     Debian's PHP here runs without it); MediaWiki then caches its extension registry and
+	 *     keeps its local server cache there
 	 *   - echoMail (bool): the SMTP sink prints each mail to its log (default false)
 	 *   - jobRunner (bool): start a job runner (default false: jobs wait for runJobs() or
 	 *     startJobRunner(); web requests run none, `$wgJobRunRate = 0`)
@@ -95,7 +98,9 @@ final class ThrowawayWiki extends AbstractThrowawayWiki {
 		try {
 			$wiki->startSmtpSink( (bool)( $options['echoMail'] ?? false ) );
 			if ( $state['server'] === 'fpm' ) {
-				$wiki->startFpmStack( (int)( $options['workers'] ?? 2 ), (bool)( $options['opcache'] ?? true ) );
+				$wiki->startFpmStack(
+					(int)( $options['workers'] ?? 2 ), (bool)( $options['opcache'] ?? true ), (bool)( $options['apcu'] ?? false )
+				);
 			} elseif ( $state['server'] === 'builtin' ) {
 				$wiki->startServer( (int)( $options['workers'] ?? 2 ) );
 			} else {
@@ -352,7 +357,7 @@ final class ThrowawayWiki extends AbstractThrowawayWiki {
 	 * PHP_INI_SCAN_DIR adds after Debian's own conf.d. MW_CONFIG_FILE is set through `env[]`.
 	 * php-fpm's status page answers on /fpm-status, to 127.0.0.1 only.
 	 */
-	private function startFpmStack( int $workers, bool $opcache ): void {
+	private function startFpmStack( int $workers, bool $opcache, bool $apcu ): void {
 		self::requireFpmAndNginx();
 		$dir = $this->dir();
 		$conf = "$dir/fpm";
@@ -364,6 +369,9 @@ final class ThrowawayWiki extends AbstractThrowawayWiki {
 			// Only switching it off is allowed per pool; Debian's fpm has it on.
 			$opcache ? [] : [ 'php_admin_value[opcache.enable] = 0' ]
 		);
+		if ( $apcu ) {
+			self::loadApcu( $conf );
+		}
 		$this->writeNginx( $conf, array_merge(
 			[ 'server {', "\tlisten 127.0.0.1:{$this->state['port']};" ],
 			$this->mediaWikiLocations( "127.0.0.1:$fpmPort" ),
