@@ -202,18 +202,31 @@ final class ThrowawayWiki extends AbstractThrowawayWiki {
 	}
 
 	/**
-	 * CPU seconds the job runner has used so far (user + system): its loop's own and that of
-	 * every runJobs.php run it has waited for (cutime and cstime of /proc/PID/stat).
+	 * CPU seconds the job runner has used so far (user + system): that of every process of its
+	 * process group still running (the loop, and a runJobs.php run in progress, which under
+	 * steady load may run for minutes) and of every run they have waited for (cutime and
+	 * cstime). Each CPU second is counted once: by its process while it lives, then by the
+	 * parent that waited for it.
 	 */
 	public function jobRunnerCpuSeconds(): float {
-		$pid = (int)( $this->state['pids']['jobrunner'] ?? 0 );
-		$stat = $pid > 0 ? @file_get_contents( "/proc/$pid/stat" ) : false;
-		if ( $stat === false ) {
+		$group = (int)( $this->state['pids']['jobrunner'] ?? 0 );
+		if ( $group <= 0 || @file_get_contents( "/proc/$group/stat" ) === false ) {
 			throw new RuntimeException( 'The job runner is not running' );
 		}
-		$fields = explode( ' ', substr( $stat, strrpos( $stat, ')' ) + 2 ) );
-		// Fields 14-17 of stat (utime, stime, cutime, cstime), in clock ticks (USER_HZ, 100 on Linux)
-		return ( (int)$fields[11] + (int)$fields[12] + (int)$fields[13] + (int)$fields[14] ) / 100;
+		$ticks = 0;
+		foreach ( glob( '/proc/[0-9]*/stat' ) ?: [] as $file ) {
+			$stat = @file_get_contents( $file );
+			if ( $stat === false ) {
+				continue;
+			}
+			// The fields after the command: state, ppid, pgrp, ..., utime (14), stime, cutime, cstime
+			$fields = explode( ' ', substr( $stat, strrpos( $stat, ')' ) + 2 ) );
+			if ( (int)$fields[2] === $group ) {
+				$ticks += (int)$fields[11] + (int)$fields[12] + (int)$fields[13] + (int)$fields[14];
+			}
+		}
+		// Clock ticks: USER_HZ, 100 on Linux
+		return $ticks / 100;
 	}
 
 	public function isJobRunnerRunning(): bool {
