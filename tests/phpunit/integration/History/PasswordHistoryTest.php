@@ -157,6 +157,31 @@ class PasswordHistoryTest extends MediaWikiIntegrationTestCase {
 		$this->assertSame( 1, $this->history()->entryCount( $other->getId() ) );
 	}
 
+	/**
+	 * A rename keeps the account's ID, and the history is keyed by it: the renamed account's
+	 * old passwords are still refused. Core renames since 1.40 (RenameuserSQL, the code behind
+	 * Special:RenameUser); 1.39's core has no rename (the Renameuser extension does it there,
+	 * through the same user ID), so on 1.39 the test shows that core has none.
+	 */
+	public function testTheHistoryStaysWithARenamedAccount(): void {
+		$renamer = 'MediaWiki\\RenameUser\\RenameuserSQL';
+		if ( version_compare( MW_VERSION, '1.40', '<' ) ) {
+			$this->assertFalse( class_exists( $renamer ), 'core 1.39 renames no account' );
+			return;
+		}
+		$user = $this->getMutableTestUser()->getUser();
+		$this->assertStatusGood( $this->change( $user, 'theta-Kq3vLp9x' ) );
+		$this->assertStatusGood( $this->change( $user, 'iota-Wm4tRz8y' ) );
+		$newName = 'Renamed ' . $user->getId() . ' ' . wfRandomString( 6 );
+		$rename = new $renamer( $user->getName(), $newName, $user->getId(), $this->getTestSysop()->getUser(),
+			[ 'reason' => 'test' ] );
+		$this->assertTrue( $rename->rename() );
+		$renamed = $this->getServiceContainer()->getUserFactory()->newFromName( $newName );
+		$this->assertSame( $user->getId(), $renamed->getId() );
+		$this->assertSame( 2, $this->history()->entryCount( $renamed->getId() ) );
+		$this->assertRefusedByHistory( $renamed->checkPasswordValidity( 'theta-Kq3vLp9x' ), 'after the rename' );
+	}
+
 	public function testAtLoginTheCurrentPasswordPasses(): void {
 		$user = $this->getMutableTestUser()->getUser();
 		$this->assertStatusGood( $this->change( $user, 'kappa-Wm4tRz8y' ) );
