@@ -121,8 +121,9 @@ final class ClassAliases {
 
 	/**
 	 * Whether some name of the table is one that core cannot load (the aliases declared here
-	 * aside) while it can load, or has loaded, the class's 1.39 name. Unknown before MediaWiki's autoloader is
-	 * loaded (a maintenance script's early registration): then they are taken as needed.
+	 * aside) while it can load, or has loaded, the class's 1.39 name. Unknown before
+	 * MediaWiki's autoloader is loaded (a maintenance script's early registration): then they
+	 * are taken as needed.
 	 */
 	public function aliasesNeeded(): bool {
 		if ( !class_exists( AutoLoader::class, false ) ) {

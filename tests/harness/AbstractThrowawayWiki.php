@@ -491,8 +491,8 @@ abstract class AbstractThrowawayWiki {
 	/**
 	 * Loads APCu in the scan directory $confDir/conf.d of a pool written by writeFpmPool(), when
 	 * Debian's configuration does not load it already (scripts/install-deps.sh leaves it off for
-	 * every other PHP): a production wiki's local server cache, which MediaWiki uses for its
-	 * extension registry, its localisation and the module's shared state.
+	 * every other PHP): a production server's local cache, where MediaWiki keeps its extension
+	 * registry among other things.
 	 */
 	protected static function loadApcu( string $confDir ): void {
 		static $loadedBy = [];
