@@ -57,22 +57,31 @@ final class Processes {
 		}
 		// Reap it if it is our child, so that a dead one does not linger as a zombie.
 		pcntl_waitpid( $pid, $status, WNOHANG );
-		$stat = @file_get_contents( "/proc/$pid/stat" );
-		if ( $stat === false || substr( $stat, strrpos( $stat, ')' ) + 2, 1 ) === 'Z' ) {
+		$fields = self::statFields( $pid );
+		if ( $fields === null || $fields[0] === 'Z' ) {
 			return false;
 		}
-		return !isset( self::$startTimes[$pid] ) || self::$startTimes[$pid] === self::startTime( $pid );
+		return !isset( self::$startTimes[$pid] ) || self::$startTimes[$pid] === ( $fields[19] ?? null );
 	}
 
-	/** Field 22 of /proc/PID/stat: when the process started, in clock ticks after boot. */
-	private static function startTime( int $pid ): ?string {
+	/**
+	 * The fields of /proc/PID/stat after the command name (which is in parentheses and may hold
+	 * spaces): [0] is field 3 of proc(5), the state; [2] the process group, [11]-[14] utime,
+	 * stime, cutime and cstime, [19] the start time in clock ticks after boot.
+	 *
+	 * @return string[]|null Null when there is no such process
+	 */
+	public static function statFields( int $pid ): ?array {
 		$stat = @file_get_contents( "/proc/$pid/stat" );
 		if ( $stat === false ) {
 			return null;
 		}
-		// The fields after the command name, which is in parentheses and may hold spaces.
-		$fields = explode( ' ', substr( $stat, strrpos( $stat, ')' ) + 2 ) );
-		return $fields[19] ?? null;
+		return explode( ' ', substr( $stat, strrpos( $stat, ')' ) + 2 ) );
+	}
+
+	/** Field 22 of /proc/PID/stat: when the process started, in clock ticks after boot. */
+	private static function startTime( int $pid ): ?string {
+		return self::statFields( $pid )[19] ?? null;
 	}
 
 	/**

@@ -209,19 +209,14 @@ final class ThrowawayWiki extends AbstractThrowawayWiki {
 	 * parent that waited for it.
 	 */
 	public function jobRunnerCpuSeconds(): float {
-		$group = (int)( $this->state['pids']['jobrunner'] ?? 0 );
-		if ( $group <= 0 || @file_get_contents( "/proc/$group/stat" ) === false ) {
+		if ( !$this->isJobRunnerRunning() ) {
 			throw new RuntimeException( 'The job runner is not running' );
 		}
+		$group = (int)$this->state['pids']['jobrunner'];
 		$ticks = 0;
-		foreach ( glob( '/proc/[0-9]*/stat' ) ?: [] as $file ) {
-			$stat = @file_get_contents( $file );
-			if ( $stat === false ) {
-				continue;
-			}
-			// The fields after the command: state, ppid, pgrp, ..., utime (14), stime, cutime, cstime
-			$fields = explode( ' ', substr( $stat, strrpos( $stat, ')' ) + 2 ) );
-			if ( (int)$fields[2] === $group ) {
+		foreach ( glob( '/proc/[0-9]*', GLOB_ONLYDIR ) ?: [] as $dir ) {
+			$fields = Processes::statFields( (int)basename( $dir ) );
+			if ( $fields !== null && (int)$fields[2] === $group ) {
 				$ticks += (int)$fields[11] + (int)$fields[12] + (int)$fields[13] + (int)$fields[14];
 			}
 		}
