@@ -30,6 +30,34 @@ function check( ok, what, detail = '' ) {
 	}
 }
 
+/**
+ * Clicks a form's submit button and waits for the page it leads to. Waits first until the page
+ * has loaded its scripts (MediaWiki enhances its forms once they run), and on a timeout says
+ * whether the browser sent the form at all, so that a failure in CI can be told apart.
+ *
+ * @param {import('playwright-core').Page} target
+ * @param {import('playwright-core').Locator} button
+ * @param {string} what
+ */
+async function submit( target, button, what ) {
+	await target.waitForLoadState( 'networkidle' );
+	const sent = [];
+	const onRequest = ( request ) => {
+		if ( request.isNavigationRequest() ) {
+			sent.push( `${ request.method() } ${ request.url() }` );
+		}
+	};
+	target.on( 'request', onRequest );
+	try {
+		await Promise.all( [ target.waitForNavigation( { timeout: 60000 } ), button.click() ] );
+	} catch ( error ) {
+		const request = sent.length ? `sent ${ sent.join( ', ' ) }` : 'nothing sent';
+		throw new Error( `${ what }: no page after the click (${ request }): ${ error.message }` );
+	} finally {
+		target.off( 'request', onRequest );
+	}
+}
+
 const browser = await chromium.launch( {
 	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
 	args: [ '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -60,7 +88,7 @@ try {
 	await page.goto( wiki( 'Special:UserLogin' ) );
 	await page.fill( '#wpName1', user );
 	await page.fill( '#wpPassword1', password );
-	await Promise.all( [ page.waitForNavigation(), page.click( '#wpLoginAttempt' ) ] );
+	await submit( page, page.locator( '#wpLoginAttempt' ), 'the administrator\'s login' );
 	const loggedIn = await page.locator( '#pt-userpage' ).innerText().catch( () => '' );
 	check( loggedIn.includes( user ), `logged in as ${ user }`, loggedIn );
 
@@ -85,7 +113,7 @@ try {
 		check( await field.count() === 1, `Special:ChangePassword (${ lang }): the form is shown` );
 		await field.fill( 'password' );
 		await page.fill( 'input[name="retype"]', 'password' );
-		await Promise.all( [ page.waitForNavigation(), page.locator( 'form button[type="submit"]' ).first().click() ] );
+		await submit( page, page.locator( '#mw-content-text form button[type="submit"]' ).first(), `Special:ChangePassword (${ lang })` );
 		const errors = ( await page.locator( 'form .oo-ui-flaggedElement-error, .errorbox' ).allInnerTexts() ).join( ' ' );
 		check( errors.includes( expected ), `Special:ChangePassword (${ lang }): "password" refused with the translated message`,
 			errors || ( await page.locator( '#content' ).innerText() ).slice( 0, 400 ) );
@@ -99,7 +127,7 @@ try {
 		const mailsBefore = mailedPasswords( demoLog ).length;
 		await visitor.goto( wiki( 'Special:PasswordReset' ) );
 		await visitor.fill( 'input[name="wpUsername"]', resetUser );
-		await Promise.all( [ visitor.waitForNavigation(), visitor.locator( '#mw-content-text form [type="submit"]' ).first().click() ] );
+		await submit( visitor, visitor.locator( '#mw-content-text form [type="submit"]' ).first(), 'Special:PasswordReset' );
 		await visitor.locator( '#content' ).screenshot( { path: `${ outDir }/5-password-reset-sent.png` } );
 		let mailed = [];
 		for ( let i = 0; i < 100 && mailed.length <= mailsBefore; i++ ) {
@@ -113,7 +141,7 @@ try {
 			await visitor.goto( wiki( 'Special:UserLogin' ) );
 			await visitor.fill( '#wpName1', resetUser );
 			await visitor.fill( '#wpPassword1', temporary );
-			await Promise.all( [ visitor.waitForNavigation(), visitor.click( '#wpLoginAttempt' ) ] );
+			await submit( visitor, visitor.locator( '#wpLoginAttempt' ), 'the login with the temporary password' );
 			// The login form goes on with the new password and its retype (HTMLForm names them).
 			const fields = visitor.locator( '#content form input[type="password"]' );
 			const asked = await fields.count() === 2;
@@ -125,12 +153,15 @@ try {
 				const chosen = `Demo-${ Date.now() }-correct-horse`;
 				await fields.nth( 0 ).fill( chosen );
 				await fields.nth( 1 ).fill( chosen );
-				await Promise.all( [ visitor.waitForNavigation(), visitor.locator( '#content form [type="submit"]' ).first().click() ] );
+				await submit( visitor, visitor.locator( '#mw-content-text form [type="submit"]' ).first(), 'the new password\'s form' );
 				const who = await visitor.locator( '#pt-userpage' ).innerText().catch( () => '' );
 				check( who.includes( resetUser ), `${ resetUser } is logged in with the new password`, who );
 			}
 		}
 	}
+} catch ( error ) {
+	// A step that cannot go on (a page that never came) ends the run as one more failure.
+	check( false, 'the demo could be driven to its end', error.message );
 } finally {
 	await browser.close();
 }

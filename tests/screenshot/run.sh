@@ -55,5 +55,16 @@ reset_user="$(sed -n 's/^ *Reset user: *\([^ ]*\) .*$/\1/p' "$log")"
 version="$(php -r 'echo json_decode(file_get_contents($argv[1]), true)["version"];' "$repo/extension.json")"
 
 rm -rf -- "$shots"
-node "$here/demo.mjs" "$url" "$user" "$password" "$version" "$shots" "$reset_user" "$log"
+if ! node "$here/demo.mjs" "$url" "$user" "$password" "$version" "$shots" "$reset_user" "$log"; then
+	# What the wiki's processes logged, for a failure seen only in CI.
+	wiki_dir="$(sed -n 's/^ *Wiki files: *\([^ ]*\) .*$/\1/p' "$log")"
+	for file in "$wiki_dir"/logs/*.log; do
+		[[ -s "$file" ]] || continue
+		echo "---- $file (last 40 lines, idle job runs left out)"
+		{ grep -v -x 'Job queue is empty.' -- "$file" || true; } | tail -n 40
+	done
+	echo "---- the demo's output (last 40 lines)"
+	tail -n 40 -- "$log"
+	exit 1
+fi
 echo "Screenshots: $(ls "$shots" | tr '\n' ' ')in $shots"
